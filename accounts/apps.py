@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+
+
+from wagtail.users.apps import WagtailUsersAppConfig  # noqa: E402
+
+
+class LmsWagtailUsersConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin with our profile fields (display name, time zone)."""
+
+    user_viewset = "accounts.viewsets.UserViewSet"

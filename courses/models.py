@@ -1,0 +1,200 @@
+"""Course content: CourseIndexPage > CoursePage > ModulePage > LessonPage, and Competency.
+
+Pages are content only. Learner state lives in the learning app and points at these pages
+with on_delete=PROTECT.
+"""
+
+from django.conf import settings
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from courses.blocks import LessonStreamBlock
+from courses.forms import CoursePageForm
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+@register_snippet
+class Competency(index.Indexed, models.Model):
+    """A skill a course develops, from a workforce framework (e.g. the NICE Framework work roles)."""
+
+    framework = models.CharField(max_length=80, default="NICE Framework")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("framework"), FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.SearchField("code"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["framework", "code"]
+        verbose_name_plural = "competencies"
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_competency_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CourseTag(TaggedItemBase):
+    content_object = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CourseIndexPage(Page):
+    """The catalog: lists published, non-archived courses with search and filters."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import catalog_facets, catalog_filters_from_query, catalog_search
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = catalog_filters_from_query(request.GET)
+        context["filters"] = filters
+        context["courses"] = catalog_search(index_page=self, **filters)
+        context["facets"] = catalog_facets()
+        return context
+
+
+class CoursePage(Page):
+    summary = models.CharField(max_length=300, help_text="One or two sentences shown in the catalog.")
+    description = RichTextField(features=["h2", "h3", "bold", "italic", "link", "ol", "ul", "code"])
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    estimated_hours = models.PositiveSmallIntegerField(default=1, help_text="Expected hours of study.")
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    instructors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="courses_taught",
+        limit_choices_to={"groups__name": "Instructor"},
+        help_text="Instructors listed here may edit this course in the admin.",
+    )
+    prerequisites = ParentalManyToManyField("self", blank=True, symmetrical=False, related_name="required_by")
+    competencies = ParentalManyToManyField(Competency, blank=True, related_name="courses")
+    tags = ClusterTaggableManager(through=CourseTag, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Seats; empty means unlimited.")
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0, help_text="0 means free.")
+    archived = models.BooleanField(
+        default=False, help_text="Archived courses leave the catalog but stay readable to enrolled learners."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("image"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("level"), FieldPanel("estimated_hours")]), FieldPanel("tags")], "Catalog"
+        ),
+        MultiFieldPanel(
+            [FieldPanel("instructors"), FieldPanel("prerequisites"), FieldPanel("competencies")], "People and skills"
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("capacity"), FieldPanel("price")]), FieldPanel("archived")], "Enrollment"
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("level"),
+        index.FilterField("archived"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("description"),
+        APIField("level"),
+        APIField("estimated_hours"),
+        APIField("price"),
+        APIField("archived"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    base_form_class = CoursePageForm
+
+    class Meta:
+        verbose_name = "course"
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline(self)
+        return context
+
+
+class ModulePage(Page):
+    summary = models.CharField(max_length=300, blank=True)
+    objectives = RichTextField(blank=True, features=["bold", "italic", "ol", "ul"], help_text="What learners will be able to do.")
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("objectives")]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    api_fields = [APIField("summary"), APIField("objectives")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = "module"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_outline_for_path
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline_for_path(self.path)
+        return context
+
+
+class LessonPage(Page):
+    body = StreamField(LessonStreamBlock(), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(default=10)
+    is_preview = models.BooleanField(
+        default=False, verbose_name="free preview", help_text="Anyone may read a preview lesson without enrolling."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("is_preview")]),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("is_preview")]
+    # The lesson body is not in the public page API: only preview lessons are public, and the
+    # learning API decides who reads the rest.
+    api_fields = [APIField("estimated_minutes"), APIField("is_preview")]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "lesson"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_outline_for_path
+
+        context = super().get_context(request, *args, **kwargs)
+        outline = course_outline_for_path(self.path)
+        context["outline"] = outline
+        context["lesson_position"] = outline.position_of(self.pk) if outline else None
+        context["cache_body"] = not getattr(request, "is_preview", False)
+        return context

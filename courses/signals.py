@@ -1,0 +1,27 @@
+"""Framework lifecycle events only: drop cached course content when pages change."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
+
+from courses.selectors import course_content_changed
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def _page_changed(sender, instance, **kwargs):
+    course_content_changed(instance.path)
+
+
+@receiver(pre_page_move)
+def _page_leaving(sender, instance, **kwargs):
+    # The path before the move: the course the page leaves changes too.
+    course_content_changed(instance.path)
+
+
+@receiver(post_delete)
+def _page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        course_content_changed(instance.path)

@@ -1,0 +1,29 @@
+"""Zero-setup development: SQLite, in-memory cache, Celery tasks run inline, mail to console."""
+
+from lms_site.env import env
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, dj_database_url
+
+DEBUG = True
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")  # noqa: S105
+SIMPLE_JWT["SIGNING_KEY"] = SECRET_KEY  # noqa: F405
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+
+DATABASES = {
+    "default": dj_database_url.parse(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lms-dev"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+LOG_FORMAT = "text"
+LOGGING["handlers"]["console"]["formatter"] = "text"  # noqa: F405
+
+# Demo accounts are seeded only where this is true (dev settings, never production).
+DEMO_ACCOUNTS_ENABLED = True
