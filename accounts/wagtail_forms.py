@@ -5,12 +5,18 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from accounts.models import TIME_ZONE_CHOICES
 
+PROFILE_FIELDS = {"display_name", "time_zone"}
+
 
 class LmsUserCreationForm(UserCreationForm):
-    display_name = forms.CharField(max_length=150, required=False, label="Display name")
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC", label="Time zone")
+
+    class Meta(UserCreationForm.Meta):
+        fields = UserCreationForm.Meta.fields | PROFILE_FIELDS
 
 
 class LmsUserEditForm(UserEditForm):
-    display_name = forms.CharField(max_length=150, required=False, label="Display name")
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label="Time zone")
+
+    class Meta(UserEditForm.Meta):
+        fields = UserEditForm.Meta.fields | PROFILE_FIELDS

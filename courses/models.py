@@ -7,7 +7,7 @@ with on_delete=PROTECT.
 from django.conf import settings
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -17,7 +17,6 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from courses.blocks import LessonStreamBlock
-from courses.forms import CoursePageForm
 
 
 class Level(models.TextChoices):
@@ -48,7 +47,7 @@ class Competency(index.Indexed, models.Model):
 
 
 class CourseTag(TaggedItemBase):
-    content_object = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
 class CourseIndexPage(Page):
@@ -128,10 +127,14 @@ class CoursePage(Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
-    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = "course"
+
+    @property
+    def tag_list(self) -> list:
+        """The course's tags, using `tagged_items__tag` when it was prefetched (as the catalog does)."""
+        return sorted((item.tag for item in self.tagged_items.all()), key=lambda tag: tag.name)
 
     @property
     def is_free(self) -> bool:

@@ -16,9 +16,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import QueryDict
+from taggit.models import Tag
 from wagtail.models import Page
 
-from courses.models import Competency, CourseIndexPage, CoursePage, LessonPage, Level, ModulePage
+from courses.models import Competency, CourseIndexPage, CoursePage, CourseTag, LessonPage, Level, ModulePage
 
 # Tree depth of course pages: root (1) > home (2) > catalog (3) > course (4) > module > lesson.
 COURSE_DEPTH = 4
@@ -182,7 +183,7 @@ def catalog_courses(index_page: CourseIndexPage | None = None):
         courses.select_related("image")
         .prefetch_related(
             Prefetch("competencies", queryset=Competency.objects.order_by("code")),
-            "tags",
+            Prefetch("tagged_items", queryset=CourseTag.objects.select_related("tag")),
         )
         .order_by("title")
     )
@@ -214,8 +215,7 @@ def catalog_facets() -> dict:
         "levels": Level.choices,
         "competencies": list(Competency.objects.filter(courses__in=live_courses).distinct().order_by("code")),
         "tags": list(
-            CoursePage.tags.through.tag_model()
-            .objects.filter(courses_coursetag_items__content_object__in=live_courses)
+            Tag.objects.filter(courses_coursetag_items__content_object__in=live_courses)
             .distinct()
             .order_by("name")
         ),

@@ -1,11 +1,16 @@
-"""Writes on course content that are not plain page edits: who may edit which course."""
+"""Writes on course content that are not plain page edits: who may edit which course.
+
+Instructors get no permission on the catalog itself: Wagtail's "add" permission on a page
+covers its whole subtree, so it would let an instructor add drafts inside other people's
+courses. An administrator creates a course and lists its instructors; from then on the
+instructors edit, extend and publish that course and nothing else.
+"""
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
-from accounts import roles
-from courses.models import CourseIndexPage, CoursePage
+from courses.models import CoursePage
 
 # Wagtail page permissions an instructor gets on each course they are listed on.
 COURSE_EDITOR_PERMISSIONS = ("add_page", "change_page", "publish_page", "view_page")
@@ -32,15 +37,6 @@ def course_instructor_group_sync(*, course: CoursePage, instructors=None) -> Gro
     members = list(instructors if instructors is not None else course.instructors.all())
     group.user_set.set(members)
     return group
-
-
-def course_index_grant_instructor_add(*, index_page: CourseIndexPage) -> None:
-    """Instructors may create new courses in the catalog (and then edit the courses they own)."""
-    group = Group.objects.get(name=roles.INSTRUCTOR)
-    page = Page.objects.get(pk=index_page.pk)
-    GroupPagePermission.objects.get_or_create(
-        group=group, page=page, permission__codename="add_page", defaults={"permission": _permission("add_page")}
-    )
 
 
 def _permission(codename: str):

@@ -25,3 +25,4 @@ def _page_leaving(sender, instance, **kwargs):
 def _page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         course_content_changed(instance.path)
+

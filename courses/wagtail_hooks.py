@@ -2,8 +2,8 @@
 
 from wagtail import hooks
 
-from courses.models import CourseIndexPage, CoursePage
-from courses.services import course_index_grant_instructor_add, course_instructor_group_sync
+from courses.models import CoursePage
+from courses.services import course_instructor_group_sync
 
 
 @hooks.register("after_create_page")
@@ -11,8 +11,6 @@ def _course_created(request, page):
     specific = page.specific
     if isinstance(specific, CoursePage):
         course_instructor_group_sync(course=specific, instructors=list(specific.instructors.all()))
-    elif isinstance(specific, CourseIndexPage):
-        course_index_grant_instructor_add(index_page=specific)
 
 
 @hooks.register("after_edit_page")

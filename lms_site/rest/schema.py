@@ -84,3 +84,8 @@ def wrap_responses_in_envelope(result, generator, request, public):
                     code, {"description": description, "content": {"application/json": {"schema": error_ref}}}
                 )
     return result
+
+
+def only_api_v1(endpoints):
+    """The schema documents our versioned API only, not Wagtail's admin or page APIs."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

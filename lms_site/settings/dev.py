@@ -27,3 +27,7 @@ LOGGING["handlers"]["console"]["formatter"] = "text"  # noqa: F405
 
 # Demo accounts are seeded only where this is true (dev settings, never production).
 DEMO_ACCOUNTS_ENABLED = True
+
+# Serve static files from the app directories without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

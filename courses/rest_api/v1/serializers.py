@@ -30,7 +30,7 @@ class CourseListSerializer(serializers.ModelSerializer):
         return course.get_url()
 
     def get_tags(self, course) -> list[str]:
-        return sorted(tag.name for tag in course.tags.all())
+        return [tag.name for tag in course.tag_list]
 
 
 class OutlineLessonSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
-from courses.models import CoursePage
+from courses.models import CoursePage, CourseTag
 from courses.rest_api.v1.filters import CourseFilter
 from courses.rest_api.v1.serializers import CourseDetailSerializer, CourseListSerializer
 from courses.selectors import catalog_courses
@@ -13,6 +13,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     filterset_class = CourseFilter
+    queryset = CoursePage.objects.none()  # the model, for the schema; get_queryset() gives the rows
 
     def get_queryset(self):
         if self.action == "list":
@@ -23,7 +24,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
             .public()
             .prefetch_related(
                 "competencies",
-                "tags",
+                Prefetch("tagged_items", queryset=CourseTag.objects.select_related("tag")),
                 Prefetch("prerequisites", queryset=CoursePage.objects.only("id", "title")),
                 "instructors",
             )
