@@ -5,6 +5,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
 
+    def ready(self):
+        from accounts import signals  # noqa: F401
+
 
 from wagtail.users.apps import WagtailUsersAppConfig  # noqa: E402
 

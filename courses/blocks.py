@@ -26,6 +26,8 @@ CODE_LANGUAGES = [
     ("c", "C"),
     ("go", "Go"),
     ("yaml", "YAML"),
+    ("hcl", "HCL / Terraform"),
+    ("docker", "Dockerfile"),
     ("json", "JSON"),
     ("http", "HTTP"),
     ("ini", "INI / config"),

@@ -52,11 +52,36 @@ class LessonPosition:
 
 
 @dataclass(frozen=True)
+class LinkedTitle:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CompetencySummary:
+    framework: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TagSummary:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class CourseOutline:
+    """Everything shared by all learners that course, module and lesson pages show."""
+
     id: int
     title: str
     url: str
     modules: list[ModuleOutline]
+    instructors: list[str] = field(default_factory=list)
+    prerequisites: list[LinkedTitle] = field(default_factory=list)
+    competencies: list[CompetencySummary] = field(default_factory=list)
+    tags: list[TagSummary] = field(default_factory=list)
 
     @property
     def lessons(self) -> list[LessonOutline]:
@@ -128,8 +153,18 @@ def course_outline(course: CoursePage) -> CourseOutline | None:
 
 
 def _build_outline(course_path: str) -> CourseOutline | None:
-    """Three queries whatever the course size: the course, its live modules, its live lessons."""
-    course = CoursePage.objects.filter(path=course_path).first()
+    """Seven queries whatever the course size: the course with its four relations, its live
+    modules and its live lessons. Cached, so paid once per publish."""
+    course = (
+        CoursePage.objects.filter(path=course_path)
+        .prefetch_related(
+            "instructors",
+            Prefetch("prerequisites", queryset=CoursePage.objects.live().order_by("title")),
+            Prefetch("competencies", queryset=Competency.objects.order_by("framework", "code")),
+            Prefetch("tagged_items", queryset=CourseTag.objects.select_related("tag")),
+        )
+        .first()
+    )
     if course is None:
         return None
     modules = list(ModulePage.objects.child_of(course).live().order_by("path"))
@@ -158,6 +193,10 @@ def _build_outline(course_path: str) -> CourseOutline | None:
             )
             for module in modules
         ],
+        instructors=sorted(user.get_display_name() for user in course.instructors.all()),
+        prerequisites=[LinkedTitle(title=p.title, url=p.get_url()) for p in course.prerequisites.all()],
+        competencies=[CompetencySummary(framework=c.framework, code=c.code, name=c.name) for c in course.competencies.all()],
+        tags=[TagSummary(name=tag.name, slug=tag.slug) for tag in course.tag_list],
     )
 
 

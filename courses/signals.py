@@ -5,7 +5,9 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
+from courses.models import CoursePage
 from courses.selectors import course_content_changed
+from courses.services import course_instructor_group_sync
 
 
 @receiver(page_published)
@@ -13,6 +15,13 @@ from courses.selectors import course_content_changed
 @receiver(post_page_move)
 def _page_changed(sender, instance, **kwargs):
     course_content_changed(instance.path)
+
+
+@receiver(page_published)
+def _course_published(sender, instance, **kwargs):
+    # Every publishing path (admin, schedule, workflow, script) keeps editors = instructors.
+    if isinstance(instance, CoursePage):
+        course_instructor_group_sync(course=instance)
 
 
 @receiver(pre_page_move)
