@@ -12,7 +12,19 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "code", "blockquote", "superscript", "subscript"]
+RICH_TEXT_FEATURES = [
+    "h3",
+    "h4",
+    "bold",
+    "italic",
+    "link",
+    "ol",
+    "ul",
+    "code",
+    "blockquote",
+    "superscript",
+    "subscript",
+]
 
 # One formatter for every sample; its CSS classes are styled in static/css/site.css.
 CODE_FORMATTER = HtmlFormatter(cssclass="code-highlight")
@@ -157,9 +169,7 @@ class InteractiveEmbedBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if not value["url"].startswith("https://"):
-            raise StructBlockValidationError(
-                block_errors={"url": ValidationError("Use an https:// address.")}
-            )
+            raise StructBlockValidationError(block_errors={"url": ValidationError("Use an https:// address.")})
         return value
 
 

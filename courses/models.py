@@ -76,9 +76,7 @@ class CoursePage(Page):
     description = RichTextField(features=["h2", "h3", "bold", "italic", "link", "ol", "ul", "code"])
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
     estimated_hours = models.PositiveSmallIntegerField(default=1, help_text="Expected hours of study.")
-    image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     instructors = ParentalManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -150,7 +148,9 @@ class CoursePage(Page):
 
 class ModulePage(Page):
     summary = models.CharField(max_length=300, blank=True)
-    objectives = RichTextField(blank=True, features=["bold", "italic", "ol", "ul"], help_text="What learners will be able to do.")
+    objectives = RichTextField(
+        blank=True, features=["bold", "italic", "ol", "ul"], help_text="What learners will be able to do."
+    )
 
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("objectives")]
     search_fields = Page.search_fields + [index.SearchField("summary")]

@@ -195,7 +195,9 @@ def _build_outline(course_path: str) -> CourseOutline | None:
         ],
         instructors=sorted(user.get_display_name() for user in course.instructors.all()),
         prerequisites=[LinkedTitle(title=p.title, url=p.get_url()) for p in course.prerequisites.all()],
-        competencies=[CompetencySummary(framework=c.framework, code=c.code, name=c.name) for c in course.competencies.all()],
+        competencies=[
+            CompetencySummary(framework=c.framework, code=c.code, name=c.name) for c in course.competencies.all()
+        ],
         tags=[TagSummary(name=tag.name, slug=tag.slug) for tag in course.tag_list],
     )
 
@@ -254,8 +256,6 @@ def catalog_facets() -> dict:
         "levels": Level.choices,
         "competencies": list(Competency.objects.filter(courses__in=live_courses).distinct().order_by("code")),
         "tags": list(
-            Tag.objects.filter(courses_coursetag_items__content_object__in=live_courses)
-            .distinct()
-            .order_by("name")
+            Tag.objects.filter(courses_coursetag_items__content_object__in=live_courses).distinct().order_by("name")
         ),
     }

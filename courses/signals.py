@@ -34,4 +34,3 @@ def _page_leaving(sender, instance, **kwargs):
 def _page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         course_content_changed(instance.path)
-

@@ -50,11 +50,7 @@ class DirectRouteMixin:
         return page
 
     def _page_from_database(self, url_path: str):
-        page = (
-            Page.objects.filter(url_path=url_path, path__startswith=self.path)
-            .only("id", "content_type_id")
-            .first()
-        )
+        page = Page.objects.filter(url_path=url_path, path__startswith=self.path).only("id", "content_type_id").first()
         if page is None:
             return None
         cache.set(_route_key(url_path), (page.pk, page.content_type_id), timeout=ROUTE_CACHE_TIMEOUT)

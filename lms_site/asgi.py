@@ -2,5 +2,6 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms_site.settings.dev")
+# Servers run production settings unless told otherwise; manage.py defaults to dev.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms_site.settings.production")
 application = get_asgi_application()

@@ -5,7 +5,7 @@ import os
 from celery import Celery
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms_site.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms_site.settings.production")
 
 app = Celery("lms_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -27,13 +27,13 @@ def ready(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means not ready
+    except Exception:
         logger.exception("readiness: database check failed")
         checks["database"] = "error"
     try:
         cache.set("health:ready", "1", timeout=5)
         checks["cache"] = "ok" if cache.get("health:ready") == "1" else "error"
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("readiness: cache check failed")
         checks["cache"] = "error"
     healthy = all(value == "ok" for value in checks.values())

@@ -72,4 +72,4 @@ def api_client():
     return APIClient()
 
 
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the factories' test password
+PASSWORD = "correct-horse-battery-staple"

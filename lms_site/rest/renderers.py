@@ -1,7 +1,7 @@
 """The one response envelope of the API (see ARCHITECTURE.md):
 
-    {"status": "success", "data": …, "meta": {"request_id", "timestamp", "pagination"?}}
-    {"status": "error", "errors": [{"code", "message", "field"}], "meta": {…}}
+{"status": "success", "data": …, "meta": {"request_id", "timestamp", "pagination"?}}
+{"status": "error", "errors": [{"code", "message", "field"}], "meta": {…}}
 """
 
 from datetime import UTC, datetime
@@ -25,9 +25,7 @@ class EnvelopeJSONRenderer(JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         meta = envelope_meta(getattr(request, "_request", request))
         if response.status_code >= 400:
-            errors = data if isinstance(data, list) else [
-                {"code": "error", "message": str(data), "field": None}
-            ]
+            errors = data if isinstance(data, list) else [{"code": "error", "message": str(data), "field": None}]
             body = {"status": "error", "errors": errors, "meta": meta}
         else:
             pagination = getattr(response, "pagination_meta", None)

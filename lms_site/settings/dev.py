@@ -6,13 +6,11 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, dj_database_url
 
 DEBUG = True
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
 SIMPLE_JWT["SIGNING_KEY"] = SECRET_KEY  # noqa: F405
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
-DATABASES = {
-    "default": dj_database_url.parse(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
-}
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lms-dev"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -1,6 +1,7 @@
 """Tests: real PostgreSQL and Redis (make test points DATABASE_URL and REDIS_URL at them)."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 from lms_site.env import env
 
@@ -18,10 +19,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 require_postgres(DATABASES)
 
 # Each xdist worker gets its own Redis database so one worker's cache.clear() never touches
-# another's keys: gw0 -> db 1, gw1 -> db 2, a plain run -> db 1.
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-_redis_base = env("REDIS_URL", default="redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
-REDIS_URL = f"{_redis_base}/{1 + int(_worker.removeprefix('gw') or 0)}"
+# another's keys: REDIS_URL's database (default 0) + 1 + the worker number (gw0, gw1, ...).
+_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_redis = urlsplit(env("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+_base_db = int(_redis.path.strip("/") or 0)
+REDIS_URL = urlunsplit(_redis._replace(path=f"/{_base_db + 1 + _worker}"))
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "lms-test"  # noqa: F405
 CELERY_BROKER_URL = REDIS_URL

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def test_the_five_roles_exist_with_exact_names():
     assert set(Group.objects.filter(name__in=roles.ALL_ROLES).values_list("name", flat=True)) == {
-        "Student", "Instructor", "Mentor", "Administrator", "Corporate Representative",
+        "Student",
+        "Instructor",
+        "Mentor",
+        "Administrator",
+        "Corporate Representative",
     }
 
 

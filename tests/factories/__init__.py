@@ -28,7 +28,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(self, create, extracted, **kwargs):
         if create:
             self.save()
-            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class CompetencyFactory(factory.django.DjangoModelFactory):
@@ -91,6 +93,9 @@ class LessonPageFactory(wagtail_factories.PageFactory):
             ("heading", {"text": "Reading a packet capture", "level": "h2"}),
             ("paragraph", "<p>Every connection starts with a handshake you can see on the wire.</p>"),
             ("code", {"language": "bash", "caption": "Capture DNS", "code": "tcpdump -nn -i eth0 port 53"}),
-            ("callout", {"kind": "warning", "title": "Authorization", "text": "<p>Capture only on networks you own.</p>"}),
+            (
+                "callout",
+                {"kind": "warning", "title": "Authorization", "text": "<p>Capture only on networks you own.</p>"},
+            ),
         ]
     )

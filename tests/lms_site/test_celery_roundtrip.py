@@ -31,8 +31,21 @@ def celery_worker_process():
     }
     app.control.purge()
     worker = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "celery", "-A", "lms_site", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms_site",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -21,8 +21,17 @@ class CourseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = CoursePage
         fields = [
-            "id", "title", "slug", "url", "summary", "level", "estimated_hours",
-            "price", "capacity", "competencies", "tags",
+            "id",
+            "title",
+            "slug",
+            "url",
+            "summary",
+            "level",
+            "estimated_hours",
+            "price",
+            "capacity",
+            "competencies",
+            "tags",
         ]
         read_only_fields = fields
 
@@ -57,7 +66,13 @@ class CourseDetailSerializer(CourseListSerializer):
     outline = serializers.SerializerMethodField()
 
     class Meta(CourseListSerializer.Meta):
-        fields = CourseListSerializer.Meta.fields + ["description", "archived", "prerequisites", "instructors", "outline"]
+        fields = CourseListSerializer.Meta.fields + [
+            "description",
+            "archived",
+            "prerequisites",
+            "instructors",
+            "outline",
+        ]
         read_only_fields = fields
 
     def get_prerequisites(self, course) -> list[dict]:

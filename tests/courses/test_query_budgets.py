@@ -1,0 +1,47 @@
+"""Query budgets of the site's pages, each at two data sizes so the count cannot grow with them.
+
+The budgets are for a warm cache (a second request), which is the steady state the content
+cache is built for: the course outline and the lesson body come from Redis.
+"""
+
+import pytest
+
+from tests.factories import CompetencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("course_count", [3, 30])
+def test_catalog_page_budget(client, make_course, django_assert_max_num_queries, course_count):
+    competency = CompetencyFactory()
+    for _ in range(course_count):
+        make_course(modules=1, lessons=1, competencies=[competency], tags=["blue-team"])
+    client.get("/courses/")
+    with django_assert_max_num_queries(10):
+        response = client.get("/courses/")
+    assert len(response.context["courses"]) == course_count
+
+
+@pytest.mark.parametrize(("modules", "lessons"), [(1, 2), (8, 6)])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_course_page_budget(client, make_course, student, django_assert_max_num_queries, modules, lessons, signed_in):
+    built = make_course(modules=modules, lessons=lessons, competencies=[CompetencyFactory()])
+    if signed_in:
+        client.force_login(student)
+    client.get(built.course.url)
+    with django_assert_max_num_queries(9):
+        response = client.get(built.course.url)
+    assert response.context["outline"].lesson_count == modules * lessons
+
+
+@pytest.mark.parametrize(("modules", "lessons"), [(1, 2), (8, 6)])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_lesson_page_budget(client, make_course, student, django_assert_max_num_queries, modules, lessons, signed_in):
+    built = make_course(modules=modules, lessons=lessons)
+    lesson = built.lessons[-1]
+    if signed_in:
+        client.force_login(student)
+    client.get(lesson.url)
+    with django_assert_max_num_queries(7):
+        response = client.get(lesson.url)
+    assert response.status_code == 200
