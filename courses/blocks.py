@@ -130,6 +130,7 @@ class CodeBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["highlighted"] = highlight_code(value["code"], value["language"])
+        context["language_label"] = dict(CODE_LANGUAGES).get(value["language"], value["language"])
         return context
 
 

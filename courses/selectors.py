@@ -250,7 +250,33 @@ def catalog_search(
     return courses
 
 
+CATALOG_GENERATION_KEY = "catalog-gen"
+FACETS_TIMEOUT = 600
+
+
+def catalog_changed() -> None:
+    """Drop cached catalog-wide data (the filter choices) after a course is published or removed."""
+    cache.set(CATALOG_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def catalog_facets() -> dict:
+    """The filter choices: levels, and the competencies and tags that published courses use.
+
+    Cached per catalog generation (and at most ten minutes, for renamed competencies or tags).
+    """
+    generation = cache.get(CATALOG_GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.set(CATALOG_GENERATION_KEY, generation, timeout=None)
+    key = f"catalog-facets:{generation}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _build_catalog_facets()
+        cache.set(key, facets, timeout=FACETS_TIMEOUT)
+    return facets
+
+
+def _build_catalog_facets() -> dict:
     live_courses = CoursePage.objects.live().public().filter(archived=False)
     return {
         "levels": Level.choices,

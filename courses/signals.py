@@ -6,7 +6,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from courses.models import CoursePage
-from courses.selectors import course_content_changed
+from courses.selectors import catalog_changed, course_content_changed
 from courses.services import course_instructor_group_sync
 
 
@@ -15,6 +15,8 @@ from courses.services import course_instructor_group_sync
 @receiver(post_page_move)
 def _page_changed(sender, instance, **kwargs):
     course_content_changed(instance.path)
+    if isinstance(instance, CoursePage):
+        catalog_changed()
 
 
 @receiver(page_published)
@@ -34,3 +36,5 @@ def _page_leaving(sender, instance, **kwargs):
 def _page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         course_content_changed(instance.path)
+    if isinstance(instance, CoursePage):
+        catalog_changed()

@@ -110,7 +110,9 @@ CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="lms"),
+        # RELEASE is part of every key: a deploy with new templates never serves HTML cached
+        # by the previous release.
+        "KEY_PREFIX": f"{env('CACHE_KEY_PREFIX', default='lms')}:{env('RELEASE', default='dev')}",
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
             "SOCKET_CONNECT_TIMEOUT": 2,
@@ -145,6 +147,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WCHI LMS] "
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 
 # --- Internationalization -----------------------------------------------------------------

@@ -137,6 +137,13 @@ def test_site_search_finds_courses_and_lessons(client, make_course):
     assert response.status_code == 200
     assert lesson.pk in [result.pk for result in response.context["results"]]
     assert lesson.url.encode() in response.content
+    assert b'In <a href="%s">Packet Analysis</a>' % built.course.url.encode() in response.content
+
+
+def test_site_search_leaves_out_lessons_of_archived_courses(client, make_course):
+    built = make_course(title="Old Course", archived=True, modules=1, lessons=1)
+    response = client.get(f"/search/?q={built.lessons[0].title}")
+    assert built.lessons[0].pk not in [result.pk for result in response.context["results"]]
 
 
 def test_site_search_leaves_out_unpublished_lessons(client, make_course):
