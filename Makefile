@@ -73,13 +73,15 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 # Debian packages the tests use: Chromium (Playwright browser tests drive /usr/bin/chromium;
-# Playwright cannot download its own browser here) and poppler-utils (PDF text and images).
+# Playwright cannot download its own browser here), poppler-utils (PDF text and images) and
+# nginx (the deploy config is checked with `nginx -t`).
 # Installed when missing and possible (root or password-less sudo); otherwise the exact
 # command is printed and the target fails.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then scripts/apt-install.sh $$missing; fi
 
 # PostgreSQL and Redis come from scripts/test-services.sh: the ones already running on their

@@ -157,3 +157,28 @@ def test_health_endpoints(client, db):
     assert client.get("/health/live").json() == {"status": "ok"}
     ready = client.get("/health/ready").json()
     assert ready == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+
+
+def test_preview_of_a_draft_shows_the_draft_not_the_cached_live_body(client, make_course, administrator):
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    built = make_course(modules=1, lessons=1)
+    lesson = built.lessons[0]
+    client.get(lesson.url)  # the live body is now cached
+    client.force_login(administrator)
+    administrator.is_superuser = True
+    administrator.save()
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])
+    draft = nested_form_data(
+        {
+            "title": lesson.title,
+            "slug": lesson.slug,
+            "estimated_minutes": 5,
+            "body": streamfield([("heading", {"text": "Words only in the draft", "level": "h2"})]),
+        }
+    )
+    assert client.post(preview_url, draft).json()["is_valid"] is True
+    preview = client.get(preview_url)
+    assert b"Words only in the draft" in preview.content
+    assert b"Words only in the draft" not in client.get(lesson.url).content
