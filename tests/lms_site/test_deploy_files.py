@@ -7,8 +7,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_deploy_files_pass_their_checks():
-    result = subprocess.run(  # noqa: S603 - fixed argv
-        ["bash", "scripts/check-deploy-files.sh"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    result = subprocess.run(
+        ["/bin/bash", "scripts/check-deploy-files.sh"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
     passed = result.stdout
