@@ -6,13 +6,15 @@ with on_delete=PROTECT.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -92,6 +94,19 @@ class CoursePage(Page):
     archived = models.BooleanField(
         default=False, help_text="Archived courses leave the catalog but stay readable to enrolled learners."
     )
+    enrollment_opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
+    enrollment_closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
+    complete_by = models.DateField(null=True, blank=True, help_text="Learners should finish by this date.")
+    edition = models.PositiveSmallIntegerField(default=1, editable=False)
+    previous_edition = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="next_editions",
+        help_text="The edition this one was copied from; publishing this one archives it.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -104,7 +119,13 @@ class CoursePage(Page):
             [FieldPanel("instructors"), FieldPanel("prerequisites"), FieldPanel("competencies")], "People and skills"
         ),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("capacity"), FieldPanel("price")]), FieldPanel("archived")], "Enrollment"
+            [
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("price")]),
+                FieldRowPanel([FieldPanel("enrollment_opens_at"), FieldPanel("enrollment_closes_at")]),
+                FieldPanel("complete_by"),
+                FieldPanel("archived"),
+            ],
+            "Enrollment",
         ),
     ]
     search_fields = Page.search_fields + [
@@ -137,6 +158,14 @@ class CoursePage(Page):
     @property
     def is_free(self) -> bool:
         return self.price == 0
+
+    def enrollment_is_open(self, at=None) -> bool:
+        now = at or timezone.now()
+        if self.archived or not self.live:
+            return False
+        if self.enrollment_opens_at and now < self.enrollment_opens_at:
+            return False
+        return not (self.enrollment_closes_at and now >= self.enrollment_closes_at)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_outline
@@ -201,3 +230,49 @@ class LessonPage(Page):
         context["lesson_position"] = outline.position_of(self.pk) if outline else None
         context["cache_body"] = not getattr(request, "is_preview", False)
         return context
+
+
+@register_snippet
+class LearningPath(index.Indexed, ClusterableModel):
+    """An ordered set of courses, e.g. "SOC Analyst track"."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True, max_length=100)
+    summary = models.CharField(max_length=300)
+    description = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    sequential = models.BooleanField(
+        default=True, help_text="Learners unlock each course by completing the one before it."
+    )
+    published = models.BooleanField(default=True, help_text="Unpublished paths are hidden from learners.")
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("sequential"),
+        FieldPanel("published"),
+        InlinePanel("steps", label="Courses, in order", min_num=1),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("summary"), index.AutocompleteField("title")]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("learning:path", kwargs={"slug": self.slug})
+
+
+class LearningPathStep(Orderable):
+    path = ParentalKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+
+    panels = [FieldPanel("course")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["path", "course"], name="course_once_per_path")]

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "accounts",
     "home",
     "courses",
+    "learning",
     "search",
     # Wagtail
     "wagtail.contrib.forms",

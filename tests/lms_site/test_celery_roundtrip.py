@@ -15,7 +15,7 @@ from courses.selectors import _generation_key, _outline_key, course_outline
 from courses.tasks import course_outline_warm
 from lms_site.celery import app
 
-pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,207 @@
+"""Reads of learner state, with joins done, sized so counts don't grow with courses or lessons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+
+from courses.models import CoursePage, LearningPath, LearningPathStep, LessonPage
+from courses.selectors import CourseOutline, LessonOutline, course_outline, course_outline_for_path, course_path_of
+from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment
+
+LESSON_COURSE_TIMEOUT = 24 * 3600
+
+
+def lesson_course_id(lesson_id: int) -> int | None:
+    """The id of the course a live lesson belongs to, from the cache after the first time."""
+    key = f"lesson-course:{lesson_id}"
+    course_id = cache.get(key)
+    if course_id is None:
+        path = LessonPage.objects.live().filter(pk=lesson_id).values_list("path", flat=True).first()
+        if path is None:
+            return None
+        course_id = CoursePage.objects.filter(path=course_path_of(path)).values_list("pk", flat=True).first()
+        if course_id is None:
+            return None
+        cache.set(key, course_id, timeout=LESSON_COURSE_TIMEOUT)
+    return course_id
+
+
+def enrollment_current(*, user, course_id: int) -> Enrollment | None:
+    """The user's active or completed enrollment in the course, or None."""
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.current().filter(user=user, course_id=course_id).first()
+
+
+@dataclass
+class CourseProgress:
+    enrollment: Enrollment | None
+    completed_ids: set[int] = field(default_factory=set)
+    lesson_count: int = 0
+    continue_lesson: LessonOutline | None = None
+    positions: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def completed_count(self) -> int:
+        return len(self.completed_ids)
+
+    @property
+    def percent(self) -> int:
+        if not self.lesson_count:
+            return 0
+        return round(100 * self.completed_count / self.lesson_count)
+
+
+def course_progress(*, user, course_id: int, outline: CourseOutline | None) -> CourseProgress:
+    """The learner's progress in a course: two queries (enrollment, progress rows) at most."""
+    enrollment = enrollment_current(user=user, course_id=course_id)
+    lesson_ids = [lesson.id for lesson in outline.lessons] if outline else []
+    if enrollment is None:
+        return CourseProgress(enrollment=None, lesson_count=len(lesson_ids))
+    rows = LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", "completed_at", "video_position")
+    completed = {lesson_id for lesson_id, completed_at, _ in rows if completed_at is not None and lesson_id in lesson_ids}
+    positions = {lesson_id: position for lesson_id, _, position in rows if position}
+    return CourseProgress(
+        enrollment=enrollment,
+        completed_ids=completed,
+        lesson_count=len(lesson_ids),
+        continue_lesson=_continue_lesson(outline, enrollment, completed),
+        positions=positions,
+    )
+
+
+def _continue_lesson(outline: CourseOutline | None, enrollment: Enrollment, completed: set[int]) -> LessonOutline | None:
+    """Where to pick up: the first lesson not yet completed after the last one opened."""
+    if outline is None:
+        return None
+    lessons = outline.lessons
+    start = 0
+    if enrollment.last_lesson_id is not None:
+        position = outline.position_of(enrollment.last_lesson_id)
+        if position is not None:
+            if enrollment.last_lesson_id not in completed:
+                return lessons[position.index]
+            start = position.index
+    for lesson in lessons[start:] + lessons[:start]:
+        if lesson.id not in completed:
+            return lesson
+    return lessons[0] if lessons else None
+
+
+@dataclass
+class DashboardCourse:
+    enrollment: Enrollment
+    outline: CourseOutline | None
+    percent: int
+    continue_url: str | None
+
+
+@dataclass
+class PathStatus:
+    path: LearningPath
+    enrollment: PathEnrollment
+    steps: list[dict]
+    percent: int
+
+
+@dataclass
+class Dashboard:
+    active: list[DashboardCourse]
+    completed: list[DashboardCourse]
+    paths: list[PathStatus]
+    competencies: dict[str, list[CompetencyAttainment]]
+    deadlines: list[DashboardCourse]
+
+
+def dashboard_for(user) -> Dashboard:
+    """Everything the learner dashboard shows, in a fixed number of queries.
+
+    Enrollments with their course and last lesson (1), path enrollments with their steps (3),
+    competencies (1); course outlines come from the cache.
+    """
+    enrollments = list(
+        Enrollment.objects.current()
+        .filter(user=user)
+        .select_related("course", "last_lesson")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    items = []
+    status_by_course = {}
+    for enrollment in enrollments:
+        outline = course_outline(enrollment.course)
+        lesson_count = outline.lesson_count if outline else 0
+        percent = 100 if enrollment.status == Enrollment.Status.COMPLETED else (
+            round(100 * min(enrollment.completed_lessons, lesson_count) / lesson_count) if lesson_count else 0
+        )
+        continue_url = enrollment.last_lesson.url if enrollment.last_lesson_id and enrollment.last_lesson.live else None
+        if continue_url is None and outline and outline.lessons:
+            continue_url = outline.lessons[0].url
+        item = DashboardCourse(enrollment=enrollment, outline=outline, percent=percent, continue_url=continue_url)
+        items.append(item)
+        status_by_course[enrollment.course_id] = enrollment.status
+    active = [item for item in items if item.enrollment.status == Enrollment.Status.ACTIVE]
+    completed = [item for item in items if item.enrollment.status == Enrollment.Status.COMPLETED]
+    deadlines = sorted(
+        (item for item in active if item.enrollment.course.complete_by),
+        key=lambda item: item.enrollment.course.complete_by,
+    )
+    competencies: dict[str, list[CompetencyAttainment]] = {}
+    for attainment in CompetencyAttainment.objects.filter(user=user).select_related("competency", "course"):
+        competencies.setdefault(attainment.competency.framework, []).append(attainment)
+    return Dashboard(
+        active=active,
+        completed=completed,
+        paths=path_statuses_for(user, status_by_course),
+        competencies=competencies,
+        deadlines=deadlines,
+    )
+
+
+def path_statuses_for(user, status_by_course: dict[int, str] | None = None) -> list[PathStatus]:
+    path_enrollments = list(
+        PathEnrollment.objects.filter(user=user)
+        .select_related("path")
+        .prefetch_related(Prefetch("path__steps", queryset=LearningPathStep.objects.select_related("course")))
+    )
+    if status_by_course is None:
+        status_by_course = dict(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
+    return [path_status(path_enrollment.path, path_enrollment, status_by_course) for path_enrollment in path_enrollments]
+
+
+def path_status(path: LearningPath, enrollment: PathEnrollment | None, status_by_course: dict[int, str]) -> PathStatus:
+    """Each step's state: completed, enrolled, available or locked (sequential paths)."""
+    steps = []
+    previous_done = True
+    done = 0
+    for step in path.steps.all():
+        status = status_by_course.get(step.course_id)
+        if status == Enrollment.Status.COMPLETED:
+            state = "completed"
+            done += 1
+        elif status == Enrollment.Status.ACTIVE:
+            state = "enrolled"
+        elif path.sequential and not previous_done:
+            state = "locked"
+        else:
+            state = "available"
+        steps.append({"course": step.course, "state": state})
+        previous_done = state == "completed"
+    percent = round(100 * done / len(steps)) if steps else 0
+    return PathStatus(path=path, enrollment=enrollment, steps=steps, percent=percent)
+
+
+def roster_for(*, course: CoursePage, status: str = "", query: str = ""):
+    """The course's enrollments with their learners, for instructors. One query per page of rows."""
+    rows = Enrollment.objects.filter(course=course).select_related("user").order_by("user__email")
+    if status:
+        rows = rows.filter(status=status)
+    if query:
+        rows = rows.filter(user__email__icontains=query) | rows.filter(user__display_name__icontains=query)
+    return rows
+
+
+def lesson_outline_for(lesson: LessonPage) -> CourseOutline | None:
+    return course_outline_for_path(lesson.path)

@@ -1,0 +1,348 @@
+"""Every write on learner state. Transactions and invariants live here and nowhere else.
+
+Invariants kept:
+- a course never holds more active enrollments than its capacity, under any concurrency
+  (the course row is locked while seats are counted);
+- one enrollment row per learner and course; enrolling twice returns the same enrollment;
+- an enrollment completes exactly once, and `course_completed` is sent once, after commit
+  (the enrollment row is locked while completion is decided);
+- nothing here deletes history: dropping keeps the row and its progress.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import CoursePage, LearningPath, LessonPage
+from courses.selectors import course_outline
+from learning.exceptions import (
+    AlreadyEnrolled,
+    CourseFull,
+    EnrollmentClosed,
+    LearningError,
+    NotEnrolled,
+    PaymentRequired,
+    PrerequisitesMissing,
+)
+from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment, WaitlistEntry
+from learning.selectors import lesson_course_id
+from learning.signals import course_completed
+
+logger = logging.getLogger(__name__)
+
+# Share of a lesson video watched after which the lesson counts as complete.
+VIDEO_COMPLETION_SHARE = 0.9
+
+
+def course_current_edition(course: CoursePage) -> CoursePage:
+    """The newest live edition of a course: new enrollments always go there."""
+    seen = {course.pk}
+    current = course
+    while True:
+        newer = CoursePage.objects.live().filter(previous_edition=current).order_by("-edition").first()
+        if newer is None or newer.pk in seen:
+            return current
+        seen.add(newer.pk)
+        current = newer
+
+
+def course_edition_family(course: CoursePage) -> set[int]:
+    """Ids of every edition of the course, older and newer."""
+    family = {course.pk}
+    older = course
+    while older.previous_edition_id and older.previous_edition_id not in family:
+        family.add(older.previous_edition_id)
+        older = CoursePage.objects.filter(pk=older.previous_edition_id).only("id", "previous_edition_id").first()
+        if older is None:
+            break
+    frontier = set(family)
+    while frontier:
+        newer = set(CoursePage.objects.filter(previous_edition_id__in=frontier).values_list("pk", flat=True)) - family
+        family |= newer
+        frontier = newer
+    return family
+
+
+def _lock_course(course_id: int) -> CoursePage:
+    # The course row is the mutex for its seats: everyone counting them waits here.
+    return CoursePage.objects.select_for_update(of=("self",)).get(pk=course_id)
+
+
+def _missing_prerequisites(user, course: CoursePage) -> list[str]:
+    prerequisites = list(course.prerequisites.all())
+    if not prerequisites:
+        return []
+    completed = set(
+        Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list("course_id", flat=True)
+    )
+    return [p.title for p in prerequisites if not (course_edition_family(p) & completed)]
+
+
+def _seats_taken(course: CoursePage) -> int:
+    return Enrollment.objects.filter(course=course).holding_seats().count()
+
+
+def course_has_free_seat(course: CoursePage) -> bool:
+    return course.capacity is None or _seats_taken(course) < course.capacity
+
+
+@transaction.atomic
+def enrollment_create(*, user, course: CoursePage, source: str = Enrollment.Source.SELF) -> tuple[Enrollment, bool]:
+    """Enroll the user in the course's current edition. Returns (enrollment, created).
+
+    Idempotent: when the user already holds an active or completed enrollment it is returned
+    unchanged with created=False. Staff and waitlist enrollments skip the enrollment window,
+    the price and the prerequisites, never the capacity.
+    """
+    course = course_current_edition(course)
+    course = _lock_course(course.pk)
+    existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if existing is not None and existing.is_current:
+        return existing, False
+    if source == Enrollment.Source.SELF or source == Enrollment.Source.PATH:
+        if not course.enrollment_is_open():
+            raise EnrollmentClosed()
+        if not course.is_free:
+            raise PaymentRequired()
+        missing = _missing_prerequisites(user, course)
+        if missing:
+            raise PrerequisitesMissing(missing)
+    elif not course.live:
+        raise EnrollmentClosed()
+    if not course_has_free_seat(course):
+        raise CourseFull()
+    now = timezone.now()
+    if existing is not None:
+        existing.status = Enrollment.Status.ACTIVE
+        existing.source = source
+        existing.enrolled_at = now
+        existing.dropped_at = None
+        existing.save(update_fields=["status", "source", "enrolled_at", "dropped_at"])
+        enrollment = existing
+    else:
+        enrollment = Enrollment.objects.create(user=user, course=course, source=source, enrolled_at=now)
+    WaitlistEntry.objects.filter(user=user, course=course).delete()
+    logger.info("enrollment created", extra={"enrollment": enrollment.pk, "course": course.pk, "source": source})
+    return enrollment, True
+
+
+@transaction.atomic
+def enrollment_drop(*, enrollment: Enrollment) -> Enrollment:
+    """Drop an active enrollment (progress is kept) and give the seat to the waitlist."""
+    course = _lock_course(enrollment.course_id)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        raise NotEnrolled("Only an active enrollment can be dropped.")
+    enrollment.status = Enrollment.Status.DROPPED
+    enrollment.dropped_at = timezone.now()
+    enrollment.save(update_fields=["status", "dropped_at"])
+    waitlist_promote(course=course)
+    return enrollment
+
+
+def waitlist_promote(*, course: CoursePage) -> list[Enrollment]:
+    """Enroll waiting learners, first come first served, while seats are free.
+
+    Runs inside the caller's transaction with the course row locked.
+    """
+    promoted = []
+    for entry in WaitlistEntry.objects.filter(course=course).select_related("user"):
+        if not course_has_free_seat(course):
+            break
+        try:
+            with transaction.atomic():
+                enrollment, created = enrollment_create(user=entry.user, course=course, source=Enrollment.Source.WAITLIST)
+        except LearningError as error:
+            logger.info("waitlist entry skipped", extra={"entry": entry.pk, "code": error.get_codes()})
+            continue
+        if created:
+            promoted.append(enrollment)
+    return promoted
+
+
+@transaction.atomic
+def waitlist_join(*, user, course: CoursePage) -> WaitlistEntry:
+    """Queue for a full course. Refused when the learner could enroll right away or is enrolled."""
+    course = _lock_course(course_current_edition(course).pk)
+    if Enrollment.objects.current().filter(user=user, course=course).exists():
+        raise AlreadyEnrolled()
+    if not course.enrollment_is_open():
+        raise EnrollmentClosed()
+    missing = _missing_prerequisites(user, course)
+    if missing:
+        raise PrerequisitesMissing(missing)
+    if course_has_free_seat(course):
+        raise LearningError("This course has free seats: enroll instead.", code="seats_available")
+    entry, _ = WaitlistEntry.objects.get_or_create(user=user, course=course)
+    return entry
+
+
+def waitlist_leave(*, user, course: CoursePage) -> None:
+    WaitlistEntry.objects.filter(user=user, course=course).delete()
+
+
+def waitlist_position(*, user, course: CoursePage) -> int | None:
+    entry = WaitlistEntry.objects.filter(user=user, course=course).first()
+    if entry is None:
+        return None
+    return WaitlistEntry.objects.filter(course=course, created_at__lte=entry.created_at, id__lte=entry.id).count()
+
+
+def _enrollment_for_lesson(*, user, lesson: LessonPage, lock: bool) -> Enrollment:
+    course_id = lesson_course_id(lesson.pk)
+    enrollments = Enrollment.objects.current().filter(user=user, course_id=course_id)
+    if lock:
+        enrollments = enrollments.select_for_update()
+    enrollment = enrollments.first()
+    if enrollment is None:
+        raise NotEnrolled()
+    return enrollment
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> LessonProgress:
+    """Mark a lesson complete (idempotent) and complete the enrollment when it was the last one."""
+    enrollment = _enrollment_for_lesson(user=user, lesson=lesson, lock=True)
+    now = timezone.now()
+    progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    if progress.completed_at is None:
+        progress.completed_at = now
+        progress.save(update_fields=["completed_at", "updated_at"])
+    enrollment.last_lesson = lesson
+    enrollment.last_activity_at = now
+    _enrollment_refresh_completion(enrollment)
+    return progress
+
+
+def lesson_visit(*, user, lesson: LessonPage) -> None:
+    """Remember the lesson the learner opened last ("continue where you left off"). One query."""
+    course_id = lesson_course_id(lesson.pk)
+    Enrollment.objects.current().filter(user=user, course_id=course_id).update(
+        last_lesson=lesson, last_activity_at=timezone.now()
+    )
+
+
+def video_progress_report(*, user, lesson_id: int, position: float, duration: float) -> LessonProgress | None:
+    """Store where the learner is in a lesson video; at 90 % the lesson completes.
+
+    Built for beacons: besides the user, one query for the enrollment and one upsert.
+    """
+    course_id = lesson_course_id(lesson_id)
+    if course_id is None:
+        return None
+    enrollment_id = (
+        Enrollment.objects.current().filter(user=user, course_id=course_id).values_list("pk", flat=True).first()
+    )
+    if enrollment_id is None:
+        raise NotEnrolled()
+    position = max(0.0, min(position, duration)) if duration > 0 else max(0.0, position)
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(enrollment_id=enrollment_id, lesson_id=lesson_id, video_position=position, video_duration=duration)],
+        update_conflicts=True,
+        unique_fields=["enrollment", "lesson"],
+        update_fields=["video_position", "video_duration", "updated_at"],
+    )
+    if duration > 0 and position >= VIDEO_COMPLETION_SHARE * duration:
+        lesson = LessonPage.objects.get(pk=lesson_id)
+        return lesson_complete(user=user, lesson=lesson)
+    return None
+
+
+def _enrollment_refresh_completion(enrollment: Enrollment) -> None:
+    """Recount completed lessons; complete the enrollment if every lesson is done.
+
+    The caller holds the enrollment row lock, so two concurrent last lessons cannot both
+    complete it.
+    """
+    outline = course_outline(enrollment.course)
+    required = {lesson.id for lesson in outline.lessons} if outline else set()
+    done = set(
+        LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False, lesson_id__in=required)
+        .values_list("lesson_id", flat=True)
+    )
+    enrollment.completed_lessons = len(done)
+    fields = ["completed_lessons", "last_lesson", "last_activity_at"]
+    newly_completed = required and done >= required and enrollment.status == Enrollment.Status.ACTIVE
+    if newly_completed:
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.completed_at = timezone.now()
+        fields += ["status", "completed_at"]
+    enrollment.save(update_fields=fields)
+    if newly_completed:
+        competencies_grant(enrollment=enrollment)
+        transaction.on_commit(lambda: course_completed.send(sender=Enrollment, enrollment=enrollment))
+
+
+def enrollment_recheck_completion(*, enrollment: Enrollment) -> Enrollment:
+    """Re-evaluate completion (e.g. after an instructor removed a lesson)."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+        _enrollment_refresh_completion(enrollment)
+    return enrollment
+
+
+def competencies_grant(*, enrollment: Enrollment) -> list[CompetencyAttainment]:
+    granted = []
+    for competency in enrollment.course.competencies.all():
+        attainment, created = CompetencyAttainment.objects.get_or_create(
+            user=enrollment.user, competency=competency, defaults={"course": enrollment.course}
+        )
+        if created:
+            granted.append(attainment)
+    return granted
+
+
+@transaction.atomic
+def path_enroll(*, user, path: LearningPath) -> PathEnrollment:
+    """Join a learning path and enroll in its first course not yet taken. Idempotent."""
+    if not path.published:
+        raise LearningError("This learning path is not available.", code="not_found", status_code=404)
+    try:
+        with transaction.atomic():
+            path_enrollment, _ = PathEnrollment.objects.get_or_create(user=user, path=path)
+    except IntegrityError:
+        path_enrollment = PathEnrollment.objects.get(user=user, path=path)
+    _path_enroll_next(user=user, path=path)
+    return path_enrollment
+
+
+def _path_enroll_next(*, user, path: LearningPath) -> Enrollment | None:
+    taken = set(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
+    statuses = dict(taken)
+    for step in path.steps.select_related("course"):
+        status = statuses.get(step.course_id)
+        if status == Enrollment.Status.COMPLETED:
+            continue
+        if status == Enrollment.Status.ACTIVE:
+            return None
+        enrollment, _ = enrollment_create(user=user, course=step.course, source=Enrollment.Source.PATH)
+        return enrollment
+    return None
+
+
+def path_progress_after_completion(*, user, course_id: int) -> None:
+    """After a course completes: unlock (enroll in) the next course of each path that has it,
+    and mark paths whose courses are all complete."""
+    for path_enrollment in PathEnrollment.objects.filter(user=user, path__steps__course_id=course_id).select_related(
+        "path"
+    ).distinct():
+        path = path_enrollment.path
+        if path.sequential:
+            try:
+                _path_enroll_next(user=user, path=path)
+            except LearningError as error:
+                logger.info("path: next course not enrolled", extra={"path": path.pk, "code": error.get_codes()})
+        course_ids = set(path.steps.values_list("course_id", flat=True))
+        completed = set(
+            Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED, course_id__in=course_ids)
+            .values_list("course_id", flat=True)
+        )
+        if course_ids and completed >= course_ids and path_enrollment.completed_at is None:
+            PathEnrollment.objects.filter(pk=path_enrollment.pk, completed_at__isnull=True).update(
+                completed_at=timezone.now()
+            )
+
+

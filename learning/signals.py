@@ -1,0 +1,16 @@
+"""The `course_completed` hook, sent once per completed enrollment after the transaction commits.
+
+Receivers get `enrollment` (a learning.models.Enrollment). Certificates, notifications and
+integrations subscribe to it; learning itself uses it to move learners along their paths.
+"""
+
+from django.dispatch import Signal, receiver
+
+course_completed = Signal()
+
+
+@receiver(course_completed, dispatch_uid="learning.path_progress")
+def _advance_learning_paths(sender, enrollment, **kwargs):
+    from learning.services import path_progress_after_completion
+
+    path_progress_after_completion(user=enrollment.user, course_id=enrollment.course_id)

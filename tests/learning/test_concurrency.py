@@ -1,0 +1,91 @@
+"""Invariants under real concurrency: real PostgreSQL transactions from parallel threads."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from learning import services
+from learning.exceptions import CourseFull
+from learning.models import Enrollment
+from learning.signals import course_completed
+from tests.factories import UserFactory
+
+# serialized_rollback: a transactional test flushes the tables; this restores what the
+# migrations created (the Wagtail root page, the role groups) for the tests after it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _run_in_threads(targets):
+    """Start every target at once (a barrier), each on its own database connection."""
+    barrier = threading.Barrier(len(targets))
+    results = [None] * len(targets)
+
+    def run(index, target):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = ("ok", target())
+        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            results[index] = ("error", error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, target)) for index, target in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    close_old_connections()
+    return results
+
+
+def test_twenty_parallel_enrollments_for_the_last_five_seats(make_course):
+    built = make_course(modules=1, lessons=1, capacity=10)
+    for _ in range(5):
+        services.enrollment_create(user=UserFactory(), course=built.course)
+    learners = [UserFactory() for _ in range(20)]
+
+    results = _run_in_threads(
+        [lambda learner=learner: services.enrollment_create(user=learner, course=built.course) for learner in learners]
+    )
+
+    succeeded = [value for kind, value in results if kind == "ok"]
+    refused = [value for kind, value in results if kind == "error"]
+    assert len(succeeded) == 5
+    assert len(refused) == 15
+    assert all(isinstance(error, CourseFull) for error in refused), refused
+    assert Enrollment.objects.filter(course=built.course, status=Enrollment.Status.ACTIVE).count() == 10
+
+
+def test_the_same_enroll_request_in_parallel_gives_one_enrollment(make_course, student):
+    built = make_course(modules=1, lessons=1)
+    results = _run_in_threads([lambda: services.enrollment_create(user=student, course=built.course)] * 5)
+    assert [kind for kind, _ in results] == ["ok"] * 5
+    assert sum(1 for _, (enrollment, created) in results if created) == 1
+    assert Enrollment.objects.filter(user=student, course=built.course).count() == 1
+
+
+def test_completion_fires_once_when_the_last_two_lessons_complete_together(make_course, student):
+    built = make_course(modules=1, lessons=3)
+    services.enrollment_create(user=student, course=built.course)
+    services.lesson_complete(user=student, lesson=built.lessons[0])
+    fired = []
+    course_completed.connect(
+        lambda sender, enrollment, **kwargs: fired.append(enrollment.pk),
+        weak=False,
+        dispatch_uid="test-concurrent-completion",
+    )
+    try:
+        results = _run_in_threads(
+            [
+                lambda lesson=lesson: services.lesson_complete(user=student, lesson=lesson)
+                for lesson in built.lessons[1:]
+            ]
+        )
+    finally:
+        course_completed.disconnect(dispatch_uid="test-concurrent-completion")
+    assert [kind for kind, _ in results] == ["ok", "ok"]
+    enrollment = Enrollment.objects.get(user=student, course=built.course)
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert enrollment.completed_lessons == 3
+    assert fired == [enrollment.pk]
