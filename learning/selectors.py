@@ -55,14 +55,23 @@ class CourseProgress:
         return round(100 * self.completed_count / self.lesson_count)
 
 
-def course_progress(*, user, course_id: int, outline: CourseOutline | None) -> CourseProgress:
-    """The learner's progress in a course: two queries (enrollment, progress rows) at most."""
-    enrollment = enrollment_current(user=user, course_id=course_id)
+def course_progress(
+    *, user, course_id: int, outline: CourseOutline | None, enrollment: Enrollment | None = None
+) -> CourseProgress:
+    """The learner's progress in a course: two queries (enrollment, progress rows) at most.
+
+    Pass `enrollment` when the caller already holds the current one (one query then)."""
+    if enrollment is None:
+        enrollment = enrollment_current(user=user, course_id=course_id)
     lesson_ids = [lesson.id for lesson in outline.lessons] if outline else []
     if enrollment is None:
         return CourseProgress(enrollment=None, lesson_count=len(lesson_ids))
-    rows = LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", "completed_at", "video_position")
-    completed = {lesson_id for lesson_id, completed_at, _ in rows if completed_at is not None and lesson_id in lesson_ids}
+    rows = LessonProgress.objects.filter(enrollment=enrollment).values_list(
+        "lesson_id", "completed_at", "video_position"
+    )
+    completed = {
+        lesson_id for lesson_id, completed_at, _ in rows if completed_at is not None and lesson_id in lesson_ids
+    }
     positions = {lesson_id: position for lesson_id, _, position in rows if position}
     return CourseProgress(
         enrollment=enrollment,
@@ -73,7 +82,9 @@ def course_progress(*, user, course_id: int, outline: CourseOutline | None) -> C
     )
 
 
-def _continue_lesson(outline: CourseOutline | None, enrollment: Enrollment, completed: set[int]) -> LessonOutline | None:
+def _continue_lesson(
+    outline: CourseOutline | None, enrollment: Enrollment, completed: set[int]
+) -> LessonOutline | None:
     """Where to pick up: the first lesson not yet completed after the last one opened."""
     if outline is None:
         return None
@@ -131,16 +142,7 @@ def dashboard_for(user) -> Dashboard:
     items = []
     status_by_course = {}
     for enrollment in enrollments:
-        outline = course_outline(enrollment.course)
-        lesson_count = outline.lesson_count if outline else 0
-        percent = 100 if enrollment.status == Enrollment.Status.COMPLETED else (
-            round(100 * min(enrollment.completed_lessons, lesson_count) / lesson_count) if lesson_count else 0
-        )
-        continue_url = enrollment.last_lesson.url if enrollment.last_lesson_id and enrollment.last_lesson.live else None
-        if continue_url is None and outline and outline.lessons:
-            continue_url = outline.lessons[0].url
-        item = DashboardCourse(enrollment=enrollment, outline=outline, percent=percent, continue_url=continue_url)
-        items.append(item)
+        items.append(enrollment_summary(enrollment))
         status_by_course[enrollment.course_id] = enrollment.status
     active = [item for item in items if item.enrollment.status == Enrollment.Status.ACTIVE]
     completed = [item for item in items if item.enrollment.status == Enrollment.Status.COMPLETED]
@@ -160,6 +162,24 @@ def dashboard_for(user) -> Dashboard:
     )
 
 
+def enrollment_percent(enrollment: Enrollment, lesson_count: int) -> int:
+    """Share of the course done: 100 once completed, else completed lessons over live lessons."""
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        return 100
+    return round(100 * min(enrollment.completed_lessons, lesson_count) / lesson_count) if lesson_count else 0
+
+
+def enrollment_summary(enrollment: Enrollment) -> DashboardCourse:
+    """One enrollment as the dashboard and the API show it. No query when `course` and
+    `last_lesson` were joined (select_related); the outline comes from the cache."""
+    outline = course_outline(enrollment.course)
+    percent = enrollment_percent(enrollment, outline.lesson_count if outline else 0)
+    continue_url = enrollment.last_lesson.url if enrollment.last_lesson_id and enrollment.last_lesson.live else None
+    if continue_url is None and outline and outline.lessons:
+        continue_url = outline.lessons[0].url
+    return DashboardCourse(enrollment=enrollment, outline=outline, percent=percent, continue_url=continue_url)
+
+
 def path_statuses_for(user, status_by_course: dict[int, str] | None = None) -> list[PathStatus]:
     path_enrollments = list(
         PathEnrollment.objects.filter(user=user)
@@ -168,7 +188,9 @@ def path_statuses_for(user, status_by_course: dict[int, str] | None = None) -> l
     )
     if status_by_course is None:
         status_by_course = dict(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
-    return [path_status(path_enrollment.path, path_enrollment, status_by_course) for path_enrollment in path_enrollments]
+    return [
+        path_status(path_enrollment.path, path_enrollment, status_by_course) for path_enrollment in path_enrollments
+    ]
 
 
 def path_status(path: LearningPath, enrollment: PathEnrollment | None, status_by_course: dict[int, str]) -> PathStatus:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from courses.models import CoursePage, LearningPath, LessonPage
@@ -79,6 +80,11 @@ def _missing_prerequisites(user, course: CoursePage) -> list[str]:
         Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list("course_id", flat=True)
     )
     return [p.title for p in prerequisites if not (course_edition_family(p) & completed)]
+
+
+def enrollment_missing_prerequisites(*, user, course: CoursePage) -> list[str]:
+    """Titles of the course's prerequisites the user has not completed (any edition counts)."""
+    return _missing_prerequisites(user, course)
 
 
 def _seats_taken(course: CoursePage) -> int:
@@ -154,7 +160,9 @@ def waitlist_promote(*, course: CoursePage) -> list[Enrollment]:
             break
         try:
             with transaction.atomic():
-                enrollment, created = enrollment_create(user=entry.user, course=course, source=Enrollment.Source.WAITLIST)
+                enrollment, created = enrollment_create(
+                    user=entry.user, course=course, source=Enrollment.Source.WAITLIST
+                )
         except LearningError as error:
             logger.info("waitlist entry skipped", extra={"entry": entry.pk, "code": error.get_codes()})
             continue
@@ -228,24 +236,37 @@ def lesson_visit(*, user, lesson: LessonPage) -> None:
 def video_progress_report(*, user, lesson_id: int, position: float, duration: float) -> LessonProgress | None:
     """Store where the learner is in a lesson video; at 90 % the lesson completes.
 
-    Built for beacons: besides the user, one query for the enrollment and one upsert.
+    Built for beacons: besides the user, one query for the enrollment and one upsert. Returns
+    the progress only when this report completed the lesson; reports past 90 % of a lesson
+    already complete stay at those queries (the enrollment query tells it).
     """
     course_id = lesson_course_id(lesson_id)
     if course_id is None:
         return None
-    enrollment_id = (
-        Enrollment.objects.current().filter(user=user, course_id=course_id).values_list("pk", flat=True).first()
+    completed_progress = LessonProgress.objects.filter(
+        enrollment=OuterRef("pk"), lesson_id=lesson_id, completed_at__isnull=False
     )
-    if enrollment_id is None:
+    row = (
+        Enrollment.objects.current()
+        .filter(user=user, course_id=course_id)
+        .values_list("pk", Exists(completed_progress))
+        .first()
+    )
+    if row is None:
         raise NotEnrolled()
+    enrollment_id, lesson_done = row
     position = max(0.0, min(position, duration)) if duration > 0 else max(0.0, position)
     LessonProgress.objects.bulk_create(
-        [LessonProgress(enrollment_id=enrollment_id, lesson_id=lesson_id, video_position=position, video_duration=duration)],
+        [
+            LessonProgress(
+                enrollment_id=enrollment_id, lesson_id=lesson_id, video_position=position, video_duration=duration
+            )
+        ],
         update_conflicts=True,
         unique_fields=["enrollment", "lesson"],
         update_fields=["video_position", "video_duration", "updated_at"],
     )
-    if duration > 0 and position >= VIDEO_COMPLETION_SHARE * duration:
+    if duration > 0 and position >= VIDEO_COMPLETION_SHARE * duration and not lesson_done:
         lesson = LessonPage.objects.get(pk=lesson_id)
         return lesson_complete(user=user, lesson=lesson)
     return None
@@ -260,8 +281,9 @@ def _enrollment_refresh_completion(enrollment: Enrollment) -> None:
     outline = course_outline(enrollment.course)
     required = {lesson.id for lesson in outline.lessons} if outline else set()
     done = set(
-        LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False, lesson_id__in=required)
-        .values_list("lesson_id", flat=True)
+        LessonProgress.objects.filter(
+            enrollment=enrollment, completed_at__isnull=False, lesson_id__in=required
+        ).values_list("lesson_id", flat=True)
     )
     enrollment.completed_lessons = len(done)
     fields = ["completed_lessons", "last_lesson", "last_activity_at"]
@@ -326,9 +348,9 @@ def _path_enroll_next(*, user, path: LearningPath) -> Enrollment | None:
 def path_progress_after_completion(*, user, course_id: int) -> None:
     """After a course completes: unlock (enroll in) the next course of each path that has it,
     and mark paths whose courses are all complete."""
-    for path_enrollment in PathEnrollment.objects.filter(user=user, path__steps__course_id=course_id).select_related(
-        "path"
-    ).distinct():
+    for path_enrollment in (
+        PathEnrollment.objects.filter(user=user, path__steps__course_id=course_id).select_related("path").distinct()
+    ):
         path = path_enrollment.path
         if path.sequential:
             try:
@@ -337,12 +359,11 @@ def path_progress_after_completion(*, user, course_id: int) -> None:
                 logger.info("path: next course not enrolled", extra={"path": path.pk, "code": error.get_codes()})
         course_ids = set(path.steps.values_list("course_id", flat=True))
         completed = set(
-            Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED, course_id__in=course_ids)
-            .values_list("course_id", flat=True)
+            Enrollment.objects.filter(
+                user=user, status=Enrollment.Status.COMPLETED, course_id__in=course_ids
+            ).values_list("course_id", flat=True)
         )
         if course_ids and completed >= course_ids and path_enrollment.completed_at is None:
             PathEnrollment.objects.filter(pk=path_enrollment.pk, completed_at__isnull=True).update(
                 completed_at=timezone.now()
             )
-
-

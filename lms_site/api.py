@@ -15,4 +15,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("", include("accounts.rest_api.v1.urls")),
     path("", include("courses.rest_api.v1.urls")),
+    path("", include("learning.rest_api.v1.urls")),
 ]
