@@ -2,6 +2,7 @@
 #
 #   make run     zero-setup demo on http://127.0.0.1:8000/ (SQLite, no services needed)
 #   make test    lint + migration check + the test suite on real PostgreSQL and Redis
+#   make bench   throughput and latency of the hot pages and the API (gunicorn, production settings)
 #
 # Recipes are POSIX sh; tested with GNU make 4.3.
 
@@ -15,11 +16,12 @@ SCHEMA_FILE = docs/openapi.yaml
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS='-k enrollment -x'
 PYTEST_ARGS =
 
-.PHONY: help venv install run seed worker test system-deps lint fmt schema clean
+.PHONY: help venv install run seed worker test bench system-deps lint fmt schema clean
 
 help:
 	@echo "make run      serve the demo site on http://$(RUN_ADDR)/ (SQLite, seeded demo data)"
 	@echo "make test     lint, migration check and tests on PostgreSQL + Redis (reused or started)"
+	@echo "make bench    requests/s and latency of the hot pages and the API (production settings, wrk)"
 	@echo "make lint     ruff check, ruff format --check, import-linter contracts"
 	@echo "make fmt      ruff format + ruff check --fix"
 	@echo "make seed     migrate and seed the demo data (dev settings)"
@@ -107,6 +109,16 @@ test: $(STAMP) system-deps
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS); \
 	status=$$?; \
 	exit $$status
+
+# Throughput and latency of the hot pages and the API, served as in production: gunicorn with
+# deploy/gunicorn.conf.py and the production settings, on PostgreSQL + Redis from
+# scripts/test-services.sh (reused or throwaway, stopped afterwards), a fresh seeded database
+# (dropped afterwards), measured with wrk (Debian package, installed when missing). ~2.5 minutes.
+# Settings, e.g. make bench BENCH_WORKERS=4 BENCH_DURATION=30s BENCH_CONNECTIONS=64: see
+# scripts/bench.sh. Exits non-zero when any response was not 2xx.
+bench: $(STAMP)
+	@scripts/apt-install.sh wrk
+	@scripts/bench.sh
 
 # --- artefacts -------------------------------------------------------------------------------
 

@@ -122,5 +122,3 @@ class CompetencyAttainment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.competency_id}"
-
-

@@ -79,7 +79,12 @@ def _missing_prerequisites(user, course: CoursePage) -> list[str]:
     completed = set(
         Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list("course_id", flat=True)
     )
-    return [p.title for p in prerequisites if not (course_edition_family(p) & completed)]
+    # A prerequisite completed as such, or no completion at all, needs no walk through editions.
+    return [
+        p.title
+        for p in prerequisites
+        if p.pk not in completed and not (completed and course_edition_family(p) & completed)
+    ]
 
 
 def enrollment_missing_prerequisites(*, user, course: CoursePage) -> list[str]:

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
 from lms_site import health
 from lms_site.wagtail_api import api_router
@@ -11,13 +10,15 @@ from lms_site.wagtail_api import api_router
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's document URL names, served only to users allowed to see a lesson using the file.
+    path("documents/", include("learning.media_urls")),
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
     path("api/v1/", include("lms_site.api")),
     path("api/v2/", api_router.urls),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
+    path("", include("learning.urls")),
 ]
 
 if settings.DEBUG:

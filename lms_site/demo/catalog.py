@@ -2636,3 +2636,38 @@ COURSES: list[dict] = [
     WEB_APPLICATION_SECURITY,
     CLOUD_SECURITY_ESSENTIALS,
 ]
+
+
+# --- Learning: a path and the demo student's progress ---------------------------------------
+
+LEARNING_PATHS: list[dict] = [
+    {
+        "slug": "soc-analyst-track",
+        "title": "SOC Analyst track",
+        "summary": "From first principles to the daily work of a security operations center analyst, in three courses.",
+        "description": _html(
+            (
+                "Security operations centers hire analysts who understand both the ideas of security and the "
+                "networks they watch. This track starts with <b>Security Fundamentals</b>, continues with "
+                "<b>Networking for Defenders</b> and ends with <b>SOC Analyst Foundations</b>: triage, detection "
+                "and incident response.",
+                "Each course unlocks when you complete the one before it.",
+            )
+        ),
+        "sequential": True,
+        "courses": ["security-fundamentals", "networking-for-defenders", "soc-analyst-foundations"],
+    },
+]
+
+DEMO_STUDENT = "student@wchi.example"
+
+# The demo student's enrollments, in this order. `lessons` is how many lessons (from the start
+# of the course) are complete; "all" completes the course, which grants its competencies.
+# Security Fundamentals is complete and Networking for Defenders under way, so the SOC Analyst
+# track shows one step done, one in progress and SOC Analyst Foundations (which requires both)
+# still locked. `path` marks enrollments made through the track.
+DEMO_STUDENT_ENROLLMENTS: list[dict] = [
+    {"course": "security-fundamentals", "lessons": "all", "path": "soc-analyst-track"},
+    {"course": "networking-for-defenders", "lessons": 3, "path": "soc-analyst-track"},
+    {"course": "linux-for-security", "lessons": 2},
+]

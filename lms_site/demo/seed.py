@@ -1,4 +1,5 @@
-"""Demo data: the site tree, NICE competencies, a cybersecurity catalog and one user per role.
+"""Demo data: the site tree, NICE competencies, a cybersecurity catalog, one user per role, a
+learning path and the demo student's progress.
 
 Idempotent: everything is looked up by a stable key (email for users, (framework, code) for
 competencies, slug under its parent for pages) and what already exists is left exactly as it
@@ -26,9 +27,19 @@ from accounts import roles
 from accounts.models import User
 from accounts.services import user_set_roles
 from courses.blocks import LessonStreamBlock
-from courses.models import Competency, CourseIndexPage, CoursePage, LessonPage, ModulePage
+from courses.models import (
+    Competency,
+    CourseIndexPage,
+    CoursePage,
+    LearningPath,
+    LearningPathStep,
+    LessonPage,
+    ModulePage,
+)
 from courses.services import course_instructor_group_sync
 from home.models import HomePage
+from learning import services as learning_services
+from learning.models import Enrollment, PathEnrollment
 from lms_site.demo import catalog
 from lms_site.demo.competencies import COMPETENCIES, NICE_FRAMEWORK
 
@@ -55,7 +66,18 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 ADMIN_EMAIL = "admin@wchi.example"
 
 # Report lines, in the order they are printed.
-KINDS = ("users", "competencies", "home page", "catalog", "courses", "modules", "lessons")
+KINDS = (
+    "users",
+    "competencies",
+    "home page",
+    "catalog",
+    "courses",
+    "modules",
+    "lessons",
+    "learning paths",
+    "enrollments",
+    "completed lessons",
+)
 
 
 class DemoSeedError(Exception):
@@ -111,6 +133,8 @@ def demo_seed(*, stdout: IO[str] | None = None) -> SeedReport:
             )
             if stdout is not None:
                 stdout.write(f"{'created' if created else 'exists '}  {course.title}\n")
+        paths = demo_learning_paths_seed(report=report, index=index)
+        demo_student_progress_seed(report=report, index=index, student=users[catalog.DEMO_STUDENT], paths=paths)
     return report
 
 
@@ -291,6 +315,58 @@ def _lesson_body(lesson_data: dict):
     block = LessonStreamBlock()
     value = block.to_python(lesson_data["body"])
     return block.clean(value)
+
+
+# --- Learning ------------------------------------------------------------------------------
+
+
+def demo_learning_paths_seed(*, report: SeedReport, index: CourseIndexPage) -> dict[str, LearningPath]:
+    """The demo learning paths, looked up by slug; an existing path (and its steps) is left as it is."""
+    paths = {}
+    for data in catalog.LEARNING_PATHS:
+        path = LearningPath.objects.filter(slug=data["slug"]).first()
+        if path is None:
+            path = LearningPath.objects.create(
+                slug=data["slug"],
+                title=data["title"],
+                summary=data["summary"],
+                description=data["description"],
+                sequential=data["sequential"],
+            )
+            for order, slug in enumerate(data["courses"]):
+                LearningPathStep.objects.create(path=path, course=_course_by_slug(index, slug), sort_order=order)
+            report.created["learning paths"] += 1
+        else:
+            report.existing["learning paths"] += 1
+        paths[data["slug"]] = path
+    return paths
+
+
+def demo_student_progress_seed(
+    *, report: SeedReport, index: CourseIndexPage, student: User, paths: dict[str, LearningPath]
+) -> None:
+    """Enroll the demo student and complete lessons through learning.services, as their clicks would.
+
+    Completion, competencies and learning-path progress therefore follow the real rules. An
+    enrollment the student already has (in the course's current edition), whatever its state,
+    is left as it is with its progress: they may have dropped or finished courses while trying
+    the demo. Paths are joined last, so joining enrolls in nothing new.
+    """
+    for item in catalog.DEMO_STUDENT_ENROLLMENTS:
+        course = learning_services.course_current_edition(_course_by_slug(index, item["course"]))
+        if Enrollment.objects.filter(user=student, course=course).exists():
+            report.existing["enrollments"] += 1
+            continue
+        source = Enrollment.Source.PATH if item.get("path") else Enrollment.Source.SELF
+        enrollment, _ = learning_services.enrollment_create(user=student, course=course, source=source)
+        report.created["enrollments"] += 1
+        lessons = LessonPage.objects.descendant_of(enrollment.course).live().order_by("path")
+        for lesson in lessons if item["lessons"] == "all" else lessons[: item["lessons"]]:
+            learning_services.lesson_complete(user=student, lesson=lesson)
+            report.created["completed lessons"] += 1
+    for slug in {item["path"] for item in catalog.DEMO_STUDENT_ENROLLMENTS if item.get("path")}:
+        if not PathEnrollment.objects.filter(user=student, path=paths[slug]).exists():
+            learning_services.path_enroll(user=student, path=paths[slug])
 
 
 # --- Pages ---------------------------------------------------------------------------------

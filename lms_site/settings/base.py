@@ -168,6 +168,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Protected media ---------------------------------------------------------------------
+# Lesson videos and documents go out through learning.media after a permission check. Off
+# (development): Django streams them itself, with byte ranges. On (production, behind nginx):
+# Django answers with an empty body and `X-Accel-Redirect: <prefix><path under MEDIA_ROOT>`, and
+# nginx's internal location of that prefix (deploy/nginx/lms.conf) sends the bytes.
+MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", default=False)
+MEDIA_ACCEL_REDIRECT_PREFIX = "/protected-media/"
+# Content types by extension, so they do not depend on the machine's /etc/mime.types.
+WAGTAILDOCS_CONTENT_TYPES = {
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "pdf": "application/pdf",
+    "txt": "text/plain",
+    "md": "text/markdown",
+    "csv": "text/csv",
+    "zip": "application/zip",
+    "pcap": "application/vnd.tcpdump.pcap",
+    "pcapng": "application/octet-stream",
+    "json": "application/json",
+}
+
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -17,8 +17,18 @@ from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, Si
 
 from accounts import roles
 from accounts.models import User
-from courses.models import Competency, CourseIndexPage, CoursePage, LessonPage, ModulePage
+from courses.models import (
+    Competency,
+    CourseIndexPage,
+    CoursePage,
+    LearningPath,
+    LearningPathStep,
+    LessonPage,
+    ModulePage,
+)
 from home.models import HomePage
+from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment
+from learning.selectors import path_statuses_for
 from lms_site.demo import catalog
 from lms_site.demo.competencies import COMPETENCIES
 from lms_site.demo.seed import DEMO_PASSWORD, DEMO_USERS
@@ -42,7 +52,23 @@ def _teaching_text(block) -> str:
 
 
 def database_counts() -> dict[str, int]:
-    models = (Page, Revision, PageLogEntry, User, Group, GroupPagePermission, Competency, EmailAddress, Site)
+    models = (
+        Page,
+        Revision,
+        PageLogEntry,
+        User,
+        Group,
+        GroupPagePermission,
+        Competency,
+        EmailAddress,
+        Site,
+        LearningPath,
+        LearningPathStep,
+        Enrollment,
+        LessonProgress,
+        PathEnrollment,
+        CompetencyAttainment,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -128,6 +154,50 @@ class SeededDemoTests(TestCase):
         for course in not_taught:
             self.assertFalse(course.permissions_for_user(instructor).can_edit(), course.title)
 
+    def test_the_demo_student_completed_one_course_and_earned_its_competencies(self):
+        student = User.objects.get(email=catalog.DEMO_STUDENT)
+        completed = Enrollment.objects.get(user=student, status=Enrollment.Status.COMPLETED)
+        self.assertEqual(completed.course.slug, "security-fundamentals")
+        self.assertEqual(completed.completed_lessons, LessonPage.objects.descendant_of(completed.course).count())
+        self.assertEqual(
+            set(CompetencyAttainment.objects.filter(user=student).values_list("competency__code", flat=True)),
+            set(completed.course.competencies.values_list("code", flat=True)),
+        )
+
+    def test_the_demo_student_has_two_courses_in_progress(self):
+        student = User.objects.get(email=catalog.DEMO_STUDENT)
+        active = Enrollment.objects.filter(user=student, status=Enrollment.Status.ACTIVE).select_related("course")
+        progress = {e.course.slug: e.completed_lessons for e in active}
+        self.assertEqual(progress, {"networking-for-defenders": 3, "linux-for-security": 2})
+        for enrollment in active:
+            total = LessonPage.objects.descendant_of(enrollment.course).count()
+            self.assertTrue(0 < enrollment.completed_lessons < total, enrollment.course.slug)
+            self.assertIsNotNone(enrollment.last_lesson_id)
+
+    def test_the_soc_analyst_track_leads_to_soc_analyst_foundations(self):
+        path = LearningPath.objects.get(slug="soc-analyst-track")
+        self.assertEqual(path.title, "SOC Analyst track")
+        self.assertTrue(path.sequential and path.published)
+        self.assertEqual(
+            [step.course.slug for step in path.steps.all()],
+            ["security-fundamentals", "networking-for-defenders", "soc-analyst-foundations"],
+        )
+        student = User.objects.get(email=catalog.DEMO_STUDENT)
+        [status] = path_statuses_for(student)
+        self.assertEqual([step["state"] for step in status.steps], ["completed", "enrolled", "locked"])
+        self.assertEqual(status.percent, 33)
+
+    def test_running_again_keeps_the_students_own_changes(self):
+        student = User.objects.get(email=catalog.DEMO_STUDENT)
+        linux = Enrollment.objects.get(user=student, course__slug="linux-for-security")
+        linux.status, linux.completed_lessons = Enrollment.Status.DROPPED, 2
+        linux.save()
+
+        seed_demo()
+
+        linux.refresh_from_db()
+        self.assertEqual(linux.status, Enrollment.Status.DROPPED)
+
     def test_running_again_creates_and_changes_nothing(self):
         before = database_counts()
         revisions_before = dict(Page.objects.values_list("pk", "latest_revision_id"))
@@ -149,7 +219,8 @@ class SeededDemoTests(TestCase):
         self.assertEqual(course.title, "Security Fundamentals (2025 edition)")
 
     def test_running_again_restores_a_deleted_lesson_only(self):
-        lesson = LessonPage.objects.get(slug="the-cia-triad")
+        # A lesson no demo learner has progress in: learner history protects the others.
+        lesson = LessonPage.objects.get(slug="sql-injection")
         lesson.delete()
         pages_before = Page.objects.count()
 

@@ -20,7 +20,11 @@ def _load_settings(**overrides) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in GOOD and key != "DEBUG"}
     env.update({key: value for key, value in {**GOOD, **overrides}.items() if value is not None})
     return subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
