@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from lms_site.env import env, env_bool, env_int
+from lms_site.env import env_bool, env_int
 
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY, require_postgres
@@ -39,4 +39,6 @@ CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
 DEMO_ACCOUNTS_ENABLED = False
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(MEDIA_ROOT))  # noqa: F405
+
+# Behind nginx, protected files go out through X-Accel-Redirect (deploy/nginx/lms.conf).
+MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", default=True)
