@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from courses.models import CoursePage, LearningPath, LessonPage
@@ -201,7 +201,12 @@ def waitlist_position(*, user, course: CoursePage) -> int | None:
     entry = WaitlistEntry.objects.filter(user=user, course=course).first()
     if entry is None:
         return None
-    return WaitlistEntry.objects.filter(course=course, created_at__lte=entry.created_at, id__lte=entry.id).count()
+    return WaitlistEntry.objects.filter(course=course).filter(waitlist_ahead_of(entry.created_at, entry.id)).count()
+
+
+def waitlist_ahead_of(created_at, entry_id) -> Q:
+    """Entries at or ahead of a place in the queue: ordered by (created_at, id), like the promotion."""
+    return Q(created_at__lt=created_at) | Q(created_at=created_at, id__lte=entry_id)
 
 
 def _enrollment_for_lesson(*, user, lesson: LessonPage, lock: bool) -> Enrollment:

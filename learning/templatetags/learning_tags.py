@@ -96,10 +96,8 @@ def _seats_and_queue(user, course) -> tuple[int, int | None]:
     """Seats taken and the learner's waitlist place (services.waitlist_position's rule), in one
     query: the page of a full course costs no more than any other."""
     mine = WaitlistEntry.objects.filter(user=user, course=course)
-    ahead = WaitlistEntry.objects.filter(
-        course=course,
-        created_at__lte=Subquery(mine.values("created_at")[:1]),
-        id__lte=Subquery(mine.values("id")[:1]),
+    ahead = WaitlistEntry.objects.filter(course=course).filter(
+        services.waitlist_ahead_of(Subquery(mine.values("created_at")[:1]), Subquery(mine.values("id")[:1]))
     )
     row = (
         CoursePage.objects.filter(pk=course.pk)

@@ -19,7 +19,7 @@ from learning.exceptions import (
 )
 from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment, WaitlistEntry
 from learning.signals import course_completed
-from tests.factories import CompetencyFactory
+from tests.factories import CompetencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +266,14 @@ def test_another_learners_progress_is_separate(make_course, student, other_stude
     services.enrollment_create(user=other_student, course=built.course)
     services.lesson_complete(user=student, lesson=built.lessons[0])
     assert Enrollment.objects.get(user=other_student).completed_lessons == 0
+
+
+def test_waitlist_position_follows_arrival_time_not_row_id(make_course, student, other_student):
+    built = make_course(capacity=1)
+    services.enrollment_create(user=UserFactory(), course=built.course)
+    later = services.waitlist_join(user=student, course=built.course)
+    earlier = services.waitlist_join(user=other_student, course=built.course)
+    # The second row arrived first (e.g. restored from a backup): it is ahead despite its larger id.
+    WaitlistEntry.objects.filter(pk=earlier.pk).update(created_at=later.created_at - timedelta(minutes=5))
+    assert services.waitlist_position(user=other_student, course=built.course) == 1
+    assert services.waitlist_position(user=student, course=built.course) == 2
