@@ -9,16 +9,11 @@ from rest_framework_simplejwt.tokens import AccessToken
 from courses.models import LearningPath, LearningPathStep
 from learning import services
 from tests.factories import CompetencyFactory, UserFactory
+from tests.learning.clients import session_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/dashboard/"
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def test_dashboard_shows_active_completed_paths_competencies_and_deadlines(make_course, student, other_student):

@@ -5,27 +5,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
 from learning import services
 from learning.models import Enrollment
 from tests.factories import UserFactory
+from tests.learning.clients import jwt_client, session_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/enrollments/"
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def jwt_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
-    return client
 
 
 def _error(response) -> dict:

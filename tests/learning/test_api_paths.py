@@ -7,16 +7,11 @@ from rest_framework_simplejwt.tokens import AccessToken
 from courses.models import LearningPath, LearningPathStep
 from learning import services
 from learning.models import Enrollment, PathEnrollment
+from tests.learning.clients import session_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/learning-paths/"
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _error(response) -> dict:

@@ -1,30 +1,17 @@
 """/api/v1/progress/: read own progress, mark a lesson complete, video beacons (≤ 3 queries)."""
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
 from learning import services
 from learning.models import Enrollment, LessonProgress
 from learning.selectors import lesson_course_id
+from tests.learning.clients import jwt_client, session_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/progress/"
 COMPLETE_URL = "/api/v1/progress/complete/"
 VIDEO_URL = "/api/v1/progress/video/"
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def jwt_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
-    return client
 
 
 def _error(response) -> dict:

@@ -7,14 +7,9 @@ from rest_framework_simplejwt.tokens import AccessToken
 from learning import services
 from learning.models import Enrollment
 from tests.factories import UserFactory
+from tests.learning.clients import session_client
 
 pytestmark = pytest.mark.django_db
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _error(response) -> dict:

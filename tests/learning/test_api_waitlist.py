@@ -4,20 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from learning import services
 from learning.models import Enrollment, WaitlistEntry
+from tests.learning.clients import session_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/waitlist/"
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _error(response) -> dict:
