@@ -11,6 +11,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = [
     "h3",
@@ -174,6 +175,38 @@ class InteractiveEmbedBlock(blocks.StructBlock):
         return value
 
 
+class QuizBlock(SnippetChooserBlock):
+    """A quiz or exam from the assessments app, chosen by reference (never imported here).
+
+    The block renders the same card for everyone, so the lesson body stays cacheable; the
+    learner's attempts and the start button live on the quiz's own page.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__("assessments.Quiz", **kwargs)
+
+    class Meta:
+        icon = "help"
+        template = "components/blocks/quiz_block.html"
+        description = "A quiz or proctored exam."
+
+
+class LabBlock(SnippetChooserBlock):
+    """A hands-on lab from the assessments app: its instructions here, flags on the lab's page."""
+
+    def __init__(self, **kwargs):
+        super().__init__("assessments.Lab", **kwargs)
+
+    class Meta:
+        icon = "code"
+        template = "components/blocks/lab_block.html"
+        description = "A practical lab with flags to capture."
+
+
+# Blocks whose value (a quiz or lab) may decide when the lesson completes.
+ASSESSMENT_BLOCK_TYPES = frozenset({"quiz", "lab"})
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
@@ -183,6 +216,8 @@ class LessonStreamBlock(blocks.StreamBlock):
     code = CodeBlock()
     callout = CalloutBlock()
     interactive_embed = InteractiveEmbedBlock()
+    quiz = QuizBlock()
+    lab = LabBlock()
 
     class Meta:
         block_counts = {}

@@ -7,6 +7,7 @@ with on_delete=PROTECT.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -18,7 +19,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from courses.blocks import LessonStreamBlock
+from courses.blocks import ASSESSMENT_BLOCK_TYPES, LessonStreamBlock
 
 
 class Level(models.TextChoices):
@@ -97,6 +98,11 @@ class CoursePage(Page):
     enrollment_opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
     enrollment_closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
     complete_by = models.DateField(null=True, blank=True, help_text="Learners should finish by this date.")
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Certificates of this course expire after this many months. Empty: they never expire.",
+    )
     edition = models.PositiveSmallIntegerField(default=1, editable=False)
     previous_edition = models.ForeignKey(
         "self",
@@ -127,6 +133,7 @@ class CoursePage(Page):
             ],
             "Enrollment",
         ),
+        MultiFieldPanel([FieldPanel("certificate_validity_months")], "Certificate"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -220,6 +227,19 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = "lesson"
+
+    @cached_property
+    def completes_by_assessment(self) -> bool:
+        """Whether an assessment here (a lab, a quiz required for completion) decides when the
+        lesson completes, instead of the learner's "Mark complete". Lessons without quiz or lab
+        blocks answer without loading anything."""
+        if not any(block.get("type") in ASSESSMENT_BLOCK_TYPES for block in self.body.raw_data):
+            return False
+        return any(
+            block.value is not None and getattr(block.value, "gates_lesson_completion", False)
+            for block in self.body
+            if block.block_type in ASSESSMENT_BLOCK_TYPES
+        )
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_outline_for_path

@@ -46,3 +46,15 @@ class PaymentRequired(LearningError):
     status_code = status.HTTP_402_PAYMENT_REQUIRED
     default_code = "payment_required"
     default_detail = "This course is paid; checkout opens with payments."
+
+
+class AssessmentRequired(LearningError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "assessment_required"
+    default_detail = "This lesson completes when its assessment is passed."
+
+
+class NotCompleted(LearningError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "not_completed"
+    default_detail = "Only a completed course can be taken again."

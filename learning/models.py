@@ -28,6 +28,9 @@ class Enrollment(models.Model):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
         DROPPED = "dropped", "Dropped"
+        # An earlier run of the course, kept for history when the learner takes it again
+        # (recertification). It keeps its completion date, progress and attempts.
+        SUPERSEDED = "superseded", "Earlier run"
 
     class Source(models.TextChoices):
         SELF = "self", "Self-enrolled"
@@ -47,12 +50,23 @@ class Enrollment(models.Model):
         "courses.LessonPage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_lessons = models.PositiveIntegerField(default=0, help_text="Denormalised count for lists.")
+    run = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for the first time through the course, 2 for a retake …"
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-enrolled_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]
+        constraints = [
+            # One enrollment per learner and course at a time; earlier runs are kept as superseded.
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=~models.Q(status="superseded"),
+                name="one_enrollment_per_course",
+            ),
+            models.UniqueConstraint(fields=["user", "course", "run"], name="one_enrollment_per_course_run"),
+        ]
         indexes = [
             models.Index(fields=["course", "status"]),
             models.Index(fields=["user", "status"]),

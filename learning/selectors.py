@@ -218,8 +218,8 @@ def path_status(path: LearningPath, enrollment: PathEnrollment | None, status_by
 def roster_for(*, course: CoursePage, status: str = "", query: str = ""):
     """The course's enrollments with their learners, for instructors. One query per page of rows."""
     rows = Enrollment.objects.filter(course=course).select_related("user").order_by("user__email")
-    if status:
-        rows = rows.filter(status=status)
+    # Earlier runs (superseded) show only when asked for by status.
+    rows = rows.filter(status=status) if status else rows.exclude(status=Enrollment.Status.SUPERSEDED)
     if query:
         rows = rows.filter(user__email__icontains=query) | rows.filter(user__display_name__icontains=query)
     return rows

@@ -21,16 +21,18 @@ from courses.models import CoursePage, LearningPath, LessonPage
 from courses.selectors import course_outline
 from learning.exceptions import (
     AlreadyEnrolled,
+    AssessmentRequired,
     CourseFull,
     EnrollmentClosed,
     LearningError,
+    NotCompleted,
     NotEnrolled,
     PaymentRequired,
     PrerequisitesMissing,
 )
 from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment, WaitlistEntry
 from learning.selectors import lesson_course_id
-from learning.signals import course_completed
+from learning.signals import course_completed, course_completion_withdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +78,9 @@ def _missing_prerequisites(user, course: CoursePage) -> list[str]:
     prerequisites = list(course.prerequisites.all())
     if not prerequisites:
         return []
+    # completed_at, not the status: an earlier run being retaken (superseded) still counts.
     completed = set(
-        Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list("course_id", flat=True)
+        Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_id", flat=True)
     )
     # A prerequisite completed as such, or no completion at all, needs no walk through editions.
     return [
@@ -110,7 +113,12 @@ def enrollment_create(*, user, course: CoursePage, source: str = Enrollment.Sour
     """
     course = course_current_edition(course)
     course = _lock_course(course.pk)
-    existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    existing = (
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course=course)
+        .exclude(status=Enrollment.Status.SUPERSEDED)
+        .first()
+    )
     if existing is not None and existing.is_current:
         return existing, False
     if source == Enrollment.Source.SELF or source == Enrollment.Source.PATH:
@@ -221,8 +229,14 @@ def _enrollment_for_lesson(*, user, lesson: LessonPage, lock: bool) -> Enrollmen
 
 
 @transaction.atomic
-def lesson_complete(*, user, lesson: LessonPage) -> LessonProgress:
-    """Mark a lesson complete (idempotent) and complete the enrollment when it was the last one."""
+def lesson_complete(*, user, lesson: LessonPage, by_assessment: bool = False) -> LessonProgress:
+    """Mark a lesson complete (idempotent) and complete the enrollment when it was the last one.
+
+    A lesson holding an assessment that counts toward completion completes only through it:
+    assessments call this with by_assessment=True once the learner passed everything there.
+    """
+    if not by_assessment and lesson.completes_by_assessment:
+        raise AssessmentRequired()
     enrollment = _enrollment_for_lesson(user=user, lesson=lesson, lock=True)
     now = timezone.now()
     progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
@@ -278,6 +292,8 @@ def video_progress_report(*, user, lesson_id: int, position: float, duration: fl
     )
     if duration > 0 and position >= VIDEO_COMPLETION_SHARE * duration and not lesson_done:
         lesson = LessonPage.objects.get(pk=lesson_id)
+        if lesson.completes_by_assessment:
+            return None
         return lesson_complete(user=user, lesson=lesson)
     return None
 
@@ -306,6 +322,61 @@ def _enrollment_refresh_completion(enrollment: Enrollment) -> None:
     if newly_completed:
         competencies_grant(enrollment=enrollment)
         transaction.on_commit(lambda: course_completed.send(sender=Enrollment, enrollment=enrollment))
+
+
+@transaction.atomic
+def lesson_completion_withdraw(*, enrollment: Enrollment, lesson: LessonPage, reason: str) -> Enrollment:
+    """Take back a lesson's completion (its assessment no longer counts) and, when the
+    enrollment had completed, reopen it: status active again, the course's competencies
+    withdrawn, `course_completion_withdrawn` sent after commit. Idempotent."""
+    enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+    LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).update(
+        completed_at=None, updated_at=timezone.now()
+    )
+    was_completed = enrollment.status == Enrollment.Status.COMPLETED
+    if was_completed:
+        enrollment.status = Enrollment.Status.ACTIVE
+        enrollment.completed_at = None
+        enrollment.save(update_fields=["status", "completed_at"])
+        CompetencyAttainment.objects.filter(user=enrollment.user, course=enrollment.course).delete()
+    _enrollment_refresh_completion(enrollment)
+    if was_completed and enrollment.status == Enrollment.Status.ACTIVE:
+        logger.info("course completion withdrawn", extra={"enrollment": enrollment.pk})
+        transaction.on_commit(
+            lambda: course_completion_withdrawn.send(sender=Enrollment, enrollment=enrollment, reason=reason)
+        )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_start_new_run(*, user, course: CoursePage) -> Enrollment:
+    """Take a completed course again (recertification): the completed enrollment, in any
+    edition, is kept as a superseded earlier run and a new run starts in the current edition
+    with fresh progress. Capacity applies; the window, price and prerequisites do not (the
+    learner took the course before)."""
+    current = _lock_course(course_current_edition(course).pk)
+    family = course_edition_family(current)
+    previous = (
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course_id__in=family)
+        .exclude(status=Enrollment.Status.SUPERSEDED)
+        .order_by("-enrolled_at", "-pk")
+    )
+    previous = list(previous)
+    completed = [e for e in previous if e.status == Enrollment.Status.COMPLETED]
+    if not completed:
+        raise NotCompleted()
+    if any(e.status == Enrollment.Status.ACTIVE for e in previous):
+        raise AlreadyEnrolled()
+    if not course_has_free_seat(current):
+        raise CourseFull()
+    last_run = max(Enrollment.objects.filter(user=user, course_id__in=family).values_list("run", flat=True), default=0)
+    Enrollment.objects.filter(pk__in=[e.pk for e in previous]).update(status=Enrollment.Status.SUPERSEDED)
+    enrollment = Enrollment.objects.create(
+        user=user, course=current, source=completed[0].source, enrolled_at=timezone.now(), run=last_run + 1
+    )
+    logger.info("new run started", extra={"enrollment": enrollment.pk, "course": current.pk, "run": enrollment.run})
+    return enrollment
 
 
 def enrollment_recheck_completion(*, enrollment: Enrollment) -> Enrollment:

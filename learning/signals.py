@@ -8,6 +8,11 @@ from django.dispatch import Signal, receiver
 
 course_completed = Signal()
 
+# Sent after commit when a completed enrollment goes back to active: an assessment that
+# completed a lesson no longer counts (a proctor invalidated it, a regrade failed it).
+# Receivers get `enrollment` and `reason` (text for people). Certificates revoke on it.
+course_completion_withdrawn = Signal()
+
 
 @receiver(course_completed, dispatch_uid="learning.path_progress")
 def _advance_learning_paths(sender, enrollment, **kwargs):

@@ -118,7 +118,7 @@ def _missing_prerequisites(user, course) -> list[str]:
     A prerequisite is met by completing it or any of its editions. Each prerequisite comes
     with whether the learner completed it and whether it has other editions; only when one
     not completed has editions does the service walk them (its answer is the rule)."""
-    completed = Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED)
+    completed = Enrollment.objects.filter(user=user, completed_at__isnull=False)
     rows = list(
         course.prerequisites.annotate(
             done=Exists(completed.filter(course=OuterRef("pk"))),
