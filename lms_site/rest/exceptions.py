@@ -1,6 +1,7 @@
 """One error shape for every API failure: a list of {code, message, field}."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -39,6 +40,11 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 
 def envelope_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # Services validate with Django's ValidationError (field → message); same 400 envelope.
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -1,0 +1,82 @@
+"""Instructors build quizzes in the Wagtail snippet editor: drafts, publishing, validation."""
+
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from assessments.models import Quiz
+
+
+def _list_block(values):
+    data = {"count": str(len(values))}
+    for index, value in enumerate(values):
+        data[str(index)] = {"value": value, "deleted": "", "order": str(index), "id": ""}
+    return data
+
+
+def _quiz_form(*, title="Ports quiz", single_choice_correct=(True, False), extra=None):
+    choices = _list_block(
+        [
+            {"text": f"choice {n}", "correct": "on" if correct else "", "feedback": ""}
+            for n, correct in enumerate(single_choice_correct)
+        ]
+    )
+    question_base = {
+        "prompt": rich_text("<p>Which port does SSH use?</p>"),
+        "points": "2",
+        "feedback_correct": "",
+        "feedback_incorrect": "",
+    }
+    data = nested_form_data(
+        {
+            "title": title,
+            "description": rich_text(""),
+            "pass_mark_percent": "70",
+            "score_policy": "highest",
+            "show_answers": "after_submit",
+            "counts_toward_completion": "on",
+            "integrity_statement": "I will work alone.",
+            "questions": streamfield(
+                [
+                    ("single_choice", {**question_base, "choices": choices}),
+                    ("true_false", {**question_base, "correct": "false"}),
+                ]
+            ),
+        }
+    )
+    data.update(extra or {})
+    return data
+
+
+def test_an_instructor_saves_a_quiz_draft_and_publishes_it(client, instructor):
+    client.force_login(instructor)
+    add_url = reverse("wagtailsnippets_assessments_quiz:add")
+    assert client.get(add_url).status_code == 200
+
+    response = client.post(add_url, _quiz_form())
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    quiz = Quiz.objects.get(title="Ports quiz")
+    assert not quiz.live
+    assert [block.block_type for block in quiz.questions] == ["single_choice", "true_false"]
+
+    edit_url = reverse("wagtailsnippets_assessments_quiz:edit", args=[quiz.pk])
+    response = client.post(edit_url, _quiz_form(extra={"action-publish": "action-publish"}))
+    assert response.status_code == 302
+    quiz.refresh_from_db()
+    assert quiz.live and quiz.live_revision_id
+
+
+def test_a_single_choice_question_needs_exactly_one_correct_choice(client, instructor):
+    client.force_login(instructor)
+    response = client.post(
+        reverse("wagtailsnippets_assessments_quiz:add"), _quiz_form(single_choice_correct=(True, True))
+    )
+    assert response.status_code == 200
+    assert not Quiz.objects.exists()
+    assert b"Mark exactly one choice as correct." in response.content
+
+
+def test_a_student_cannot_open_the_quiz_editor(client, student):
+    client.force_login(student)
+    response = client.get(reverse("wagtailsnippets_assessments_quiz:add"))
+    assert response.status_code in (302, 403)
+    assert not Quiz.objects.exists()
