@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("accounts.rest_api.v1.urls")),
     path("", include("courses.rest_api.v1.urls")),
     path("", include("learning.rest_api.v1.urls")),
+    path("", include("assessments.rest_api.v1.urls")),
+    path("", include("certificates.rest_api.v1.urls")),
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
+    path("certificates/", include("certificates.urls")),
+    path("", include("assessments.urls")),
     path("", include("learning.urls")),
 ]
 

@@ -73,3 +73,19 @@ def api_client():
 
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def celery_inline():
+    """Celery tasks run inline (as in development) for the test that asks for it.
+
+    Test settings send tasks to Redis like production; a test that is not about the worker but
+    needs a task's effect (a certificate PDF, a regrade) runs them inline instead.
+    """
+    from lms_site.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous

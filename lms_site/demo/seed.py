@@ -13,6 +13,7 @@ Demo accounts share a published password, so the seed refuses to run unless
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +41,7 @@ from courses.services import course_instructor_group_sync
 from home.models import HomePage
 from learning import services as learning_services
 from learning.models import Enrollment, PathEnrollment
+from lms_site.demo import assessments as demo_assessments
 from lms_site.demo import catalog
 from lms_site.demo.competencies import COMPETENCIES, NICE_FRAMEWORK
 
@@ -75,6 +77,8 @@ KINDS = (
     "modules",
     "lessons",
     "learning paths",
+    "quizzes",
+    "labs",
     "enrollments",
     "completed lessons",
 )
@@ -133,6 +137,7 @@ def demo_seed(*, stdout: IO[str] | None = None) -> SeedReport:
             )
             if stdout is not None:
                 stdout.write(f"{'created' if created else 'exists '}  {course.title}\n")
+        demo_assessments_seed(report=report, index=index, users=users)
         paths = demo_learning_paths_seed(report=report, index=index)
         demo_student_progress_seed(report=report, index=index, student=users[catalog.DEMO_STUDENT], paths=paths)
     return report
@@ -362,11 +367,64 @@ def demo_student_progress_seed(
         report.created["enrollments"] += 1
         lessons = LessonPage.objects.descendant_of(enrollment.course).live().order_by("path")
         for lesson in lessons if item["lessons"] == "all" else lessons[: item["lessons"]]:
-            learning_services.lesson_complete(user=student, lesson=lesson)
+            if lesson.completes_by_assessment:
+                _demo_assessments_pass(student=student, lesson=lesson)
+            else:
+                learning_services.lesson_complete(user=student, lesson=lesson)
             report.created["completed lessons"] += 1
     for slug in {item["path"] for item in catalog.DEMO_STUDENT_ENROLLMENTS if item.get("path")}:
         if not PathEnrollment.objects.filter(user=student, path=paths[slug]).exists():
             learning_services.path_enroll(user=student, path=paths[slug])
+
+
+# --- Assessments ---------------------------------------------------------------------------
+
+
+def demo_assessments_seed(*, report: SeedReport, index: CourseIndexPage, users: dict[str, User]) -> None:
+    """A quiz and a lab in each demo course and a proctored final exam, each placed in its lesson."""
+    proctor = users["mentor@wchi.example"]
+    for data in [*demo_assessments.QUIZZES, demo_assessments.FINAL_EXAM]:
+        quiz, created = demo_assessments.quiz_seed(data, proctor=proctor)
+        (report.created if created else report.existing)["quizzes"] += 1
+        _demo_place(index=index, where=data["place"], block_type="quiz", target=quiz)
+    for data in demo_assessments.LABS:
+        lab, created = demo_assessments.lab_seed(data)
+        (report.created if created else report.existing)["labs"] += 1
+        _demo_place(index=index, where=data["place"], block_type="lab", target=lab)
+
+
+def _demo_place(*, index: CourseIndexPage, where: tuple[str, str, str], block_type: str, target) -> None:
+    """Add the quiz or lab block to the end of the lesson, once, and publish the lesson."""
+    course_slug, module_slug, lesson_slug = where
+    module = _child_page(_course_by_slug(index, course_slug), ModulePage, module_slug)
+    lesson = _child_page(module, LessonPage, lesson_slug) if module else None
+    if lesson is None:
+        raise DemoSeedConflict(f"Lesson {'/'.join(where)} is missing: it cannot hold {target}.")
+    raw = list(lesson.body.raw_data)
+    if any(block.get("type") == block_type and block.get("value") == target.pk for block in raw):
+        return
+    lesson.body = [*raw, {"type": block_type, "value": target.pk, "id": str(uuid.uuid4())}]
+    revision = lesson.save_revision(user=lesson.owner)
+    revision.publish(user=lesson.owner, skip_permission_checks=True)
+
+
+def _demo_assessments_pass(*, student: User, lesson: LessonPage) -> None:
+    """Pass the lesson's quizzes and capture its labs' flags through the services, as the student would."""
+    from assessments import grading, lab_services
+    from assessments import services as assessment_services
+    from assessments.models import AssessmentPlacement
+
+    for placement in AssessmentPlacement.objects.filter(lesson=lesson).select_related("quiz", "lab"):
+        if placement.quiz_id:
+            attempt, _ = assessment_services.attempt_start(user=student, quiz=placement.quiz, lesson_id=lesson.pk)
+            answers = {q["id"]: grading.correct_answer(q) for q in attempt.questions if q["type"] != "essay"}
+            assessment_services.attempt_submit(attempt=attempt, answers=answers)
+        else:
+            lab = placement.lab
+            texts = demo_assessments.static_flag_texts(lab)
+            texts += [lab.learner_flag(flag, student) for flag in lab.flags.filter(kind="per_learner")]
+            for text in texts:
+                lab_services.lab_flag_submit(user=student, lab=lab, text=text, lesson_id=lesson.pk)
 
 
 # --- Pages ---------------------------------------------------------------------------------

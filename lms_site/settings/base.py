@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from lms_site.env import env, env_bool, env_int, env_list
@@ -27,6 +28,8 @@ INSTALLED_APPS = [
     "home",
     "courses",
     "learning",
+    "assessments",
+    "certificates",
     "search",
     # Wagtail
     "wagtail.contrib.forms",
@@ -174,6 +177,9 @@ STORAGES = {
 # Django answers with an empty body and `X-Accel-Redirect: <prefix><path under MEDIA_ROOT>`, and
 # nginx's internal location of that prefix (deploy/nginx/lms.conf) sends the bytes.
 MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", default=False)
+# The request header (META key) holding the client's address, set by a proxy you run
+# (lms_site/client_ip.py); empty = REMOTE_ADDR. Recorded for exams and flag tries.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 MEDIA_ACCEL_REDIRECT_PREFIX = "/protected-media/"
 # Content types by extension, so they do not depend on the machine's /etc/mime.types.
 WAGTAILDOCS_CONTENT_TYPES = {
@@ -234,6 +240,8 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
         "auth": env("API_THROTTLE_AUTH", default="10/min"),
+        # Public certificate verification (certificates.rest_api.v1), per client address.
+        "certificate_verify": env("API_THROTTLE_CERTIFICATE_VERIFY", default="60/min"),
     },
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -268,6 +276,12 @@ SPECTACULAR_SETTINGS = {
         "lms_site.rest.schema.wrap_responses_in_envelope",
     ],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Named explicitly where two apps' `status` choices would collide.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": "certificates.models.Certificate.Status",
+        "EnrollmentStatusEnum": "learning.models.Enrollment.Status",
+        "AttemptStatusEnum": "assessments.models.Attempt.Status",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -283,11 +297,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Periodic tasks (run `celery -A lms_site beat` beside the workers).
+CELERY_BEAT_SCHEDULE = {
+    # The server owns the quiz clock: attempts left open past their deadline are submitted.
+    "assessments-close-expired-attempts": {"task": "assessments.attempts_close_expired", "schedule": 60.0},
+    # Daily: learners whose certificate expires within CERTIFICATE_REMINDER_DAYS are emailed once.
+    "certificate-expiry-reminders": {
+        "task": "certificates.certificate_expiry_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Hourly: certificates whose PDF task was lost get it queued again.
+    "certificate-pdfs-missing": {
+        "task": "certificates.certificate_pdfs_missing_requeue",
+        "schedule": crontab(minute=17),
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Site content cache -------------------------------------------------------------------
 # Course outlines and rendered lesson bodies are cached by page and revision.
 CONTENT_CACHE_TIMEOUT = env_int("CONTENT_CACHE_TIMEOUT", default=24 * 3600)
+
+# --- Certificates ---------------------------------------------------------------------------
+# Days before a certificate expires when its learner is emailed (once) and may recertify.
+CERTIFICATE_REMINDER_DAYS = env_int("CERTIFICATE_REMINDER_DAYS", default=30)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from lms_site.env import env_bool, env_int
+from lms_site.env import env, env_bool, env_int
 
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY, require_postgres
@@ -42,3 +42,5 @@ DEMO_ACCOUNTS_ENABLED = False
 
 # Behind nginx, protected files go out through X-Accel-Redirect (deploy/nginx/lms.conf).
 MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", default=True)
+# nginx overwrites X-Real-IP with the client's address (deploy/nginx/lms.conf).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="HTTP_X_REAL_IP")
