@@ -8,7 +8,7 @@ from learning import services as learning_services
 from learning.models import Enrollment
 from learning.signals import course_completed
 from tests.assessments.builders import build_quiz, choices, place, question
-from tests.learning.test_concurrency import _run_in_threads
+from tests.concurrency import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,7 +29,7 @@ def test_ten_parallel_submits_grade_the_attempt_once_and_complete_the_course_onc
 
     course_completed.connect(count, dispatch_uid="test-count-completions")
     try:
-        results = _run_in_threads(
+        results = run_in_threads(
             [lambda: services.attempt_submit(attempt=Attempt(pk=attempt.pk), answers={"q": right}) for _ in range(10)]
         )
     finally:
@@ -49,7 +49,7 @@ def test_parallel_starts_open_one_attempt(make_course, student):
     place(built.lessons[0], quiz)
     learning_services.enrollment_create(user=student, course=built.course)
 
-    results = _run_in_threads([lambda: services.attempt_start(user=student, quiz=quiz) for _ in range(8)])
+    results = run_in_threads([lambda: services.attempt_start(user=student, quiz=quiz) for _ in range(8)])
 
     assert all(kind == "ok" for kind, _ in results), results
     assert {value[0].pk for _, value in results} == {Attempt.objects.get(quiz=quiz).pk}

@@ -7,7 +7,7 @@ from assessments.exceptions import TooManyTries
 from assessments.models import LabCompletion, LabSubmission
 from learning import services as learning_services
 from tests.assessments.builders import build_lab, place
-from tests.learning.test_concurrency import _run_in_threads
+from tests.concurrency import run_in_threads
 
 # serialized_rollback: a transactional test flushes the tables; this restores what the
 # migrations created (the page tree root, roles) for the tests that run after it.
@@ -20,7 +20,7 @@ def test_parallel_tries_cannot_pass_the_limit(make_course, student):
     place(built.lessons[0], lab)
     learning_services.enrollment_create(user=student, course=built.course)
 
-    results = _run_in_threads(
+    results = run_in_threads(
         [lambda: lab_services.lab_flag_submit(user=student, lab=lab, text="FLAG{wrong}") for _ in range(6)]
     )
 
@@ -35,7 +35,7 @@ def test_parallel_right_flags_complete_the_lab_once(make_course, student):
     place(built.lessons[0], lab)
     learning_services.enrollment_create(user=student, course=built.course)
 
-    results = _run_in_threads(
+    results = run_in_threads(
         [lambda: lab_services.lab_flag_submit(user=student, lab=lab, text="FLAG{static}") for _ in range(6)]
     )
 

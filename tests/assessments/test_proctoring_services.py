@@ -11,7 +11,7 @@ from assessments.permissions import can_proctor, proctor_queue_for
 from learning import services as learning_services
 from learning.models import Enrollment, LessonProgress
 from tests.assessments.builders import build_quiz, place
-from tests.assessments.proctoring_builders import build_exam_course, enroll_and_pass, exam_pass, exam_start
+from tests.assessments.proctoring_builders import enroll_and_pass, exam_pass, exam_start
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,22 +22,6 @@ Kind = IntegrityEvent.Kind
 @pytest.fixture
 def proctor(db):
     return UserFactory(roles=[roles.MENTOR])
-
-
-@pytest.fixture
-def exam_course(make_course, instructor, proctor):
-    return build_exam_course(make_course, instructor=instructor, proctor=proctor)
-
-
-@pytest.fixture
-def exam(exam_course):
-    return exam_course[1]
-
-
-@pytest.fixture
-def enrolled(exam_course, student):
-    learning_services.enrollment_create(user=student, course=exam_course[0].course)
-    return student
 
 
 @pytest.fixture

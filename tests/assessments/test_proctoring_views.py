@@ -40,22 +40,6 @@ def proctor(db):
 
 
 @pytest.fixture
-def exam_course(make_course, instructor, proctor):
-    return build_exam_course(make_course, instructor=instructor, proctor=proctor)
-
-
-@pytest.fixture
-def exam(exam_course):
-    return exam_course[1]
-
-
-@pytest.fixture
-def enrolled(exam_course, student):
-    learning_services.enrollment_create(user=student, course=exam_course[0].course)
-    return student
-
-
-@pytest.fixture
 def learner_client(client, enrolled):
     client.force_login(enrolled)
     return client

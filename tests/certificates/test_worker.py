@@ -1,67 +1,23 @@
 """The PDF is rendered by a real Celery worker, through the Redis broker, after the completion commits."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from certificates.models import Certificate
 from lms_site.celery import app
+from tests.celery_worker import celery_worker
 from tests.certificates.helpers import complete_course, pdf_text
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
 
 @pytest.fixture
 def celery_worker_process(_media_in_tmp):
-    """A `celery worker` subprocess on the test database, the test Redis database and the test media root."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms_site.settings.test",
-        "DATABASE_URL": _database_url(),
-        "MEDIA_ROOT": str(_media_in_tmp),
-        "PYTEST_XDIST_WORKER": os.environ.get("PYTEST_XDIST_WORKER", "gw0"),
-    }
-    app.control.purge()
-    worker = subprocess.Popen(  # noqa: S603 - fixed argv
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lms_site",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            f"test-certificates-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+    """The worker writes PDFs under the test's media root."""
+    with celery_worker(name="test-certificates", MEDIA_ROOT=str(_media_in_tmp)) as worker:
+        yield worker
 
 
 def test_a_real_worker_renders_the_pdf_after_completion(make_course, student, celery_worker_process):

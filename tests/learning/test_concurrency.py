@@ -1,42 +1,17 @@
 """Invariants under real concurrency: real PostgreSQL transactions from parallel threads."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from learning import services
 from learning.exceptions import CourseFull
 from learning.models import Enrollment
 from learning.signals import course_completed
+from tests.concurrency import run_in_threads
 from tests.factories import UserFactory
 
 # serialized_rollback: a transactional test flushes the tables; this restores what the
 # migrations created (the Wagtail root page, the role groups) for the tests after it.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _run_in_threads(targets):
-    """Start every target at once (a barrier), each on its own database connection."""
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def run(index, target):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = ("ok", target())
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = ("error", error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, target)) for index, target in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    close_old_connections()
-    return results
 
 
 def test_twenty_parallel_enrollments_for_the_last_five_seats(make_course):
@@ -45,7 +20,7 @@ def test_twenty_parallel_enrollments_for_the_last_five_seats(make_course):
         services.enrollment_create(user=UserFactory(), course=built.course)
     learners = [UserFactory() for _ in range(20)]
 
-    results = _run_in_threads(
+    results = run_in_threads(
         [lambda learner=learner: services.enrollment_create(user=learner, course=built.course) for learner in learners]
     )
 
@@ -59,7 +34,7 @@ def test_twenty_parallel_enrollments_for_the_last_five_seats(make_course):
 
 def test_the_same_enroll_request_in_parallel_gives_one_enrollment(make_course, student):
     built = make_course(modules=1, lessons=1)
-    results = _run_in_threads([lambda: services.enrollment_create(user=student, course=built.course)] * 5)
+    results = run_in_threads([lambda: services.enrollment_create(user=student, course=built.course)] * 5)
     assert [kind for kind, _ in results] == ["ok"] * 5
     assert sum(1 for _, (enrollment, created) in results if created) == 1
     assert Enrollment.objects.filter(user=student, course=built.course).count() == 1
@@ -76,7 +51,7 @@ def test_completion_fires_once_when_the_last_two_lessons_complete_together(make_
         dispatch_uid="test-concurrent-completion",
     )
     try:
-        results = _run_in_threads(
+        results = run_in_threads(
             [
                 lambda lesson=lesson: services.lesson_complete(user=student, lesson=lesson)
                 for lesson in built.lessons[1:]
