@@ -13,6 +13,7 @@ from wagtail.admin.panels import InlinePanel, Panel
 from wagtail.admin.panels.base import get_form_for_model
 
 from assessments.forms import LabFlagAdminForm
+from assessments.permissions import can_author
 
 
 class LabFlagsInlinePanel(InlinePanel):
@@ -28,9 +29,14 @@ class LabFlagsInlinePanel(InlinePanel):
         return options
 
 
-def can_see_lab_secret(user) -> bool:
-    """Only people who may change labs see a lab's secret (it lets one forge any learner's flag)."""
-    return bool(user and user.is_active and user.has_perm("assessments.change_lab"))
+def can_see_lab_secret(user, lab) -> bool:
+    """Only the lab's authors see its secret (it lets one forge any learner's flag); on a lab
+    not saved yet, whoever may add labs."""
+    if not (user and user.is_active):
+        return False
+    if lab is None or lab.pk is None:
+        return user.has_perm("assessments.add_lab")
+    return user.has_perm("assessments.change_lab") and can_author(user, lab)
 
 
 class LabEnvironmentPanel(Panel):
@@ -40,7 +46,7 @@ class LabEnvironmentPanel(Panel):
         template_name = "assessments/admin/lab_environment_panel.html"
 
         def is_shown(self):
-            return self.request is not None and can_see_lab_secret(self.request.user)
+            return self.request is not None and can_see_lab_secret(self.request.user, self.instance)
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)

@@ -38,3 +38,25 @@ def proctor_queue_for(user) -> QuerySet[Attempt]:
         return attempts
     taught = CoursePage.instructors.through.objects.filter(user_id=user.pk).values("coursepage_id")
     return attempts.filter(Q(quiz__proctor=user) | Q(enrollment__course_id__in=taught))
+
+
+def can_author(user, assessment) -> bool:
+    """Change, delete, publish or lock a quiz or lab: site administrators; otherwise who created
+    it, or an instructor of a course where it is placed. An exam's key is not open to every
+    instructor on the site."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_site_administrator(user) or assessment.owner_id == user.pk:
+        return True
+    return assessment.placements.filter(course__instructors=user).exists()
+
+
+def authored_by(user, queryset: QuerySet) -> QuerySet:
+    """`can_author` as a queryset of quizzes or labs."""
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_site_administrator(user):
+        return queryset
+    taught = CoursePage.instructors.through.objects.filter(user_id=user.pk).values("coursepage_id")
+    placed = queryset.model.objects.filter(placements__course_id__in=taught).values("pk")
+    return queryset.filter(Q(owner=user) | Q(pk__in=placed))

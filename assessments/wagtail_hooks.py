@@ -1,14 +1,51 @@
 """Admin wiring for assessments: quizzes and labs as snippets (instructors build them there)."""
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 # Wagtail loads only wagtail_hooks modules: the proctor's and the instructors' admin views register from these.
 from assessments import instructor_hooks, proctoring_hooks  # noqa: F401
 from assessments.models import Lab, Quiz
+from assessments.permission_policies import AuthoredAssessmentPolicy
+from assessments.permissions import can_author
+
+# Before the viewsets: Wagtail refuses a policy registered after it built a fallback one.
+register_permission_policy(Quiz, AuthoredAssessmentPolicy(Quiz))
+register_permission_policy(Lab, AuthoredAssessmentPolicy(Lab))
 
 
-class QuizViewSet(SnippetViewSet):
+class AuthorOnlyMixin:
+    """Wagtail's generic edit, delete, unpublish and lock views check the model permission only;
+    these refuse a quiz or lab the user may not author (assessments.permissions.can_author)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        instance = get_object_or_404(
+            self.model, pk=unquote(str(kwargs.get(self.pk_url_kwarg, args[0] if args else "")))
+        )
+        if not can_author(request.user, instance):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _author_only(view_class):
+    return type(f"AuthorOnly{view_class.__name__}", (AuthorOnlyMixin, view_class), {})
+
+
+class AuthoredSnippetViewSet(SnippetViewSet):
+    edit_view_class = _author_only(snippet_views.EditView)
+    delete_view_class = _author_only(snippet_views.DeleteView)
+    unpublish_view_class = _author_only(snippet_views.UnpublishView)
+    lock_view_class = _author_only(snippet_views.LockView)
+    unlock_view_class = _author_only(snippet_views.UnlockView)
+
+
+class QuizViewSet(AuthoredSnippetViewSet):
     model = Quiz
     icon = "help"
     menu_label = "Quizzes and exams"
@@ -19,7 +56,7 @@ class QuizViewSet(SnippetViewSet):
     search_fields = ["title"]
 
 
-class LabViewSet(SnippetViewSet):
+class LabViewSet(AuthoredSnippetViewSet):
     model = Lab
     icon = "code"
     menu_label = "Labs"
@@ -31,3 +68,10 @@ class LabViewSet(SnippetViewSet):
 
 register_snippet(QuizViewSet)
 register_snippet(LabViewSet)
+
+
+@hooks.register("after_create_snippet")
+def _assessment_owner(request, instance):
+    """Whoever creates a quiz or lab owns it (and may edit it before it is placed anywhere)."""
+    if isinstance(instance, (Quiz, Lab)) and instance.owner_id is None:
+        type(instance).objects.filter(pk=instance.pk).update(owner=request.user)

@@ -47,6 +47,15 @@ class Lab(RevisionMixin, index.Indexed, ClusterableModel):
     )
     secret = models.CharField(max_length=64, default=_lab_secret, editable=False)
     max_tries_per_minute = models.PositiveSmallIntegerField(default=10)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who created it; with the instructors of courses that use it, the people who may edit it.",
+    )
 
     panels = [
         FieldPanel("title"),

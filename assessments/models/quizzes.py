@@ -71,6 +71,15 @@ class Quiz(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.
             "and I understand that my session is recorded for review."
         ),
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who created it; with the instructors of courses that use it, the people who may edit it.",
+    )
     proctor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -293,7 +293,7 @@ LABS: list[dict] = [
 ]
 
 
-def quiz_seed(data: dict, *, proctor=None) -> tuple[Quiz, bool]:
+def quiz_seed(data: dict, *, owner=None, proctor=None) -> tuple[Quiz, bool]:
     quiz = Quiz.objects.filter(title=data["title"]).first()
     if quiz is not None:
         return quiz, False
@@ -303,14 +303,14 @@ def quiz_seed(data: dict, *, proctor=None) -> tuple[Quiz, bool]:
         settings.update(
             available_from=now - timedelta(days=1), available_until=now + timedelta(days=365), proctor=proctor
         )
-    quiz = Quiz(title=data["title"], questions=data["questions"], **settings)
+    quiz = Quiz(title=data["title"], questions=data["questions"], owner=owner, **settings)
     quiz.save()
     quiz.save_revision().publish()
     quiz.refresh_from_db()
     return quiz, True
 
 
-def lab_seed(data: dict) -> tuple[Lab, bool]:
+def lab_seed(data: dict, *, owner=None) -> tuple[Lab, bool]:
     lab = Lab.objects.filter(title=data["title"]).first()
     if lab is not None:
         return lab, False
@@ -319,6 +319,7 @@ def lab_seed(data: dict) -> tuple[Lab, bool]:
         instructions=data["instructions"],
         environment_url=data.get("environment_url", ""),
         show_seed=data.get("show_seed", False),
+        owner=owner,
     )
     for label, text in data["flags"]:
         LabFlag.objects.create(lab=lab, label=label, kind=LabFlag.Kind.STATIC, flag_digest=lab.static_flag_digest(text))

@@ -384,11 +384,14 @@ def demo_assessments_seed(*, report: SeedReport, index: CourseIndexPage, users: 
     """A quiz and a lab in each demo course and a proctored final exam, each placed in its lesson."""
     proctor = users["mentor@wchi.example"]
     for data in [*demo_assessments.QUIZZES, demo_assessments.FINAL_EXAM]:
-        quiz, created = demo_assessments.quiz_seed(data, proctor=proctor)
+        owner = _course_by_slug(index, data["place"][0]).instructors.first()
+        quiz, created = demo_assessments.quiz_seed(data, owner=owner, proctor=proctor)
         (report.created if created else report.existing)["quizzes"] += 1
         _demo_place(index=index, where=data["place"], block_type="quiz", target=quiz)
     for data in demo_assessments.LABS:
-        lab, created = demo_assessments.lab_seed(data)
+        lab, created = demo_assessments.lab_seed(
+            data, owner=_course_by_slug(index, data["place"][0]).instructors.first()
+        )
         (report.created if created else report.existing)["labs"] += 1
         _demo_place(index=index, where=data["place"], block_type="lab", target=lab)
 

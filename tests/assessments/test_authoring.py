@@ -80,3 +80,30 @@ def test_a_student_cannot_open_the_quiz_editor(client, student):
     response = client.get(reverse("wagtailsnippets_assessments_quiz:add"))
     assert response.status_code in (302, 403)
     assert not Quiz.objects.exists()
+
+
+def test_only_a_quizs_authors_may_edit_it(client, make_course, instructor, other_instructor, administrator):
+    from tests.assessments.builders import build_quiz, place
+
+    quiz = build_quiz(title="Final exam key", owner=instructor)
+    edit_url = reverse("wagtailsnippets_assessments_quiz:edit", args=[quiz.pk])
+
+    client.force_login(other_instructor)
+    refused = client.post(edit_url, _quiz_form(title="Tampered", extra={"action-publish": "action-publish"}))
+    assert refused.status_code in (302, 403)
+    assert Quiz.objects.get(pk=quiz.pk).title == "Final exam key"
+
+    for author in (instructor, administrator):
+        client.force_login(author)
+        assert client.get(edit_url).status_code == 200
+
+    # Teaching a course that uses the quiz makes another instructor one of its authors.
+    place(make_course(modules=1, lessons=1, instructors=[other_instructor]).lessons[0], quiz)
+    client.force_login(other_instructor)
+    assert client.get(edit_url).status_code == 200
+
+
+def test_the_creator_of_a_quiz_owns_it(client, instructor):
+    client.force_login(instructor)
+    client.post(reverse("wagtailsnippets_assessments_quiz:add"), _quiz_form(title="Mine"))
+    assert Quiz.objects.get(title="Mine").owner == instructor

@@ -46,6 +46,7 @@ def table_dump(*tables) -> str:
 
 @pytest.fixture
 def admin_client(client, instructor):
+    # The tests build labs with owner=instructor: only a lab's authors may edit it.
     client.force_login(instructor)
     return client
 
@@ -68,8 +69,8 @@ def test_a_lab_created_in_the_snippet_editor_keeps_only_the_flags_digest(admin_c
     assert not any(SECRET_FLAG in str(revision.content) for revision in Revision.objects.all())
 
 
-def test_saving_through_the_edit_view_with_an_empty_flag_text_keeps_the_digest(admin_client):
-    lab = build_lab(flags=(("Root flag", SECRET_FLAG),))
+def test_saving_through_the_edit_view_with_an_empty_flag_text_keeps_the_digest(admin_client, instructor):
+    lab = build_lab(flags=(("Root flag", SECRET_FLAG),), owner=instructor)
     flag = lab.flags.get()
     before = flag.flag_digest
     data = lab_form_data(flags=[flag_row(id=str(flag.pk), label="The root flag")], initial=1)
@@ -79,8 +80,8 @@ def test_saving_through_the_edit_view_with_an_empty_flag_text_keeps_the_digest(a
     assert (flag.label, flag.flag_digest) == ("The root flag", before)
 
 
-def test_typing_a_new_flag_text_in_the_edit_view_replaces_the_digest(admin_client):
-    lab = build_lab(flags=(("Root flag", SECRET_FLAG),))
+def test_typing_a_new_flag_text_in_the_edit_view_replaces_the_digest(admin_client, instructor):
+    lab = build_lab(flags=(("Root flag", SECRET_FLAG),), owner=instructor)
     flag = lab.flags.get()
     data = lab_form_data(flags=[flag_row(id=str(flag.pk), flag_text="FLAG{new}")], initial=1)
     assert admin_client.post(edit_url(lab), data).status_code == 302
@@ -88,8 +89,8 @@ def test_typing_a_new_flag_text_in_the_edit_view_replaces_the_digest(admin_clien
     assert flag.flag_digest == lab.static_flag_digest("FLAG{new}")
 
 
-def test_a_flag_added_in_the_edit_view_is_saved_with_its_digest(admin_client):
-    lab = build_lab(flags=(("Root flag", SECRET_FLAG),))
+def test_a_flag_added_in_the_edit_view_is_saved_with_its_digest(admin_client, instructor):
+    lab = build_lab(flags=(("Root flag", SECRET_FLAG),), owner=instructor)
     flag = lab.flags.get()
     data = lab_form_data(
         flags=[
@@ -106,8 +107,8 @@ def test_a_flag_added_in_the_edit_view_is_saved_with_its_digest(admin_client):
     assert "FLAG{user}" not in table_dump("assessments_labflag")
 
 
-def test_the_flag_prefix_is_edited_in_the_flag_row(admin_client, student):
-    lab = build_lab(flags=(), per_learner=1)
+def test_the_flag_prefix_is_edited_in_the_flag_row(admin_client, student, instructor):
+    lab = build_lab(flags=(), per_learner=1, owner=instructor)
     flag = lab.flags.get()
     data = lab_form_data(flags=[flag_row(id=str(flag.pk), kind="per_learner", flag_prefix="CTF")], initial=1)
     assert admin_client.post(edit_url(lab), data).status_code == 302
@@ -115,8 +116,8 @@ def test_the_flag_prefix_is_edited_in_the_flag_row(admin_client, student):
     assert flag.prefix == "CTF" and lab.learner_flag(flag, student).startswith("CTF{")
 
 
-def test_the_flag_rows_render_as_well_formed_inline_children(admin_client):
-    lab = build_lab(per_learner=1)
+def test_the_flag_rows_render_as_well_formed_inline_children(admin_client, instructor):
+    lab = build_lab(per_learner=1, owner=instructor)
     html = admin_client.get(edit_url(lab)).content.decode()
     assert 'id="inline_child_flags-0"' in html and 'id="inline_child_flags-1"' in html
     assert 'name="flags-1-flag_prefix" value="WCHI"' in html
@@ -136,8 +137,8 @@ def test_a_per_learner_flag_refuses_a_typed_text(admin_client):
     assert "flag_text" in response.context["form"].formsets["flags"].forms[0].errors
 
 
-def test_the_edit_page_never_shows_a_flag_and_shows_the_secret_to_its_editor(admin_client):
-    lab = build_lab(flags=(("Root flag", SECRET_FLAG),), per_learner=1)
+def test_the_edit_page_never_shows_a_flag_and_shows_the_secret_to_its_editor(admin_client, instructor):
+    lab = build_lab(flags=(("Root flag", SECRET_FLAG),), per_learner=1, owner=instructor)
     response = admin_client.get(edit_url(lab))
     html = response.content.decode()
     assert response.status_code == 200
@@ -147,13 +148,14 @@ def test_the_edit_page_never_shows_a_flag_and_shows_the_secret_to_its_editor(adm
     assert "HMAC-SHA256" in html
 
 
-def test_the_secret_is_shown_only_to_people_who_may_change_labs(instructor, administrator, student):
+def test_the_secret_is_shown_only_to_the_labs_authors(instructor, other_instructor, administrator, student):
     from tests.factories import UserFactory
 
     mentor = UserFactory(roles=["Mentor"])
-    assert can_see_lab_secret(instructor) and can_see_lab_secret(administrator)
-    assert not can_see_lab_secret(student) and not can_see_lab_secret(mentor)
-    lab = build_lab()
+    lab = build_lab(owner=instructor)
+    assert can_see_lab_secret(instructor, lab) and can_see_lab_secret(administrator, lab)
+    assert not can_see_lab_secret(other_instructor, lab)
+    assert not can_see_lab_secret(student, lab) and not can_see_lab_secret(mentor, lab)
     request = RequestFactory().get("/")
     request.user = mentor
     panel = next(p for p in Lab.panels if type(p).__name__ == "LabEnvironmentPanel").bind_to_model(Lab)
