@@ -54,3 +54,13 @@ def test_lab_lesson_gates_completion(make_course):
     lesson = place(built.lessons[0], build_lab())
     assert lesson.completes_by_assessment
     assert transaction.get_connection().in_atomic_block
+
+
+def test_unpublishing_or_deleting_a_lesson_removes_its_placements(make_course):
+    built = make_course(modules=1, lessons=2)
+    first = place(built.lessons[0], build_quiz())
+    second = place(built.lessons[1], build_lab())
+    first.unpublish()
+    assert not AssessmentPlacement.objects.filter(lesson=first).exists()
+    second.delete()
+    assert not AssessmentPlacement.objects.filter(lesson_id=second.pk).exists()

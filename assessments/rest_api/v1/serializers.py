@@ -7,6 +7,9 @@ from assessments.models import Attempt, Quiz
 
 
 class QuizSerializer(serializers.ModelSerializer):
+    # Declared: a model-derived field would carry the database's integer range (SQLite's and
+    # PostgreSQL's differ, and the committed schema must not depend on the backend).
+    time_limit_minutes = serializers.IntegerField(read_only=True, allow_null=True)
     attempts_allowed = serializers.IntegerField(allow_null=True, read_only=True)
     is_open = serializers.SerializerMethodField()
     lesson = serializers.IntegerField(read_only=True, source="placement_lesson_id")
@@ -75,6 +78,7 @@ class QuestionSerializer(serializers.Serializer):
 
 
 class AttemptSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(read_only=True, help_text="1 for the learner's first attempt in this run.")
     questions = serializers.SerializerMethodField()
     answers_visible = serializers.SerializerMethodField()
     seconds_left = serializers.SerializerMethodField()
