@@ -15,6 +15,9 @@ RUN_ADDR = 127.0.0.1:8000
 SCHEMA_FILE = docs/openapi.yaml
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS='-k enrollment -x'
 PYTEST_ARGS =
+# pytest-xdist processes for the tests that are not browser tests (each gets its own test
+# database and Redis database); the browser tests run after them in one process.
+TEST_WORKERS = 2
 
 .PHONY: help venv install run seed worker test bench system-deps lint fmt schema clean
 
@@ -90,8 +93,9 @@ system-deps:
 # standard ports, or throwaway ones it starts (and `down` stops, whatever pytest's result).
 # Each run has its own state file and, on a shared server, its own test database, so runs
 # in parallel (several people on one machine) do not drop each other's databases.
-# The recipe exits with pytest's own status (make shows it as "Error N" and exits 2); 5, "no
-# tests collected", fails too.
+# The recipe exits with pytest's own status (make shows it as "Error N" and exits 2): the
+# first failing run's. 5, "no tests collected", fails only when neither run collected a test
+# (PYTEST_ARGS='-k …' may select only browser tests, or none).
 test: $(STAMP) system-deps
 	@$(MAKE) --no-print-directory lint
 	@LMS_SERVICES_STATE=$(CURDIR)/.services/state.$$$$; export LMS_SERVICES_STATE; \
@@ -105,10 +109,16 @@ test: $(STAMP) system-deps
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) \
 	    -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 	    manage.py makemigrations --check --dry-run || exit $$?; \
-	echo "==> pytest"; \
-	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS); \
-	status=$$?; \
-	exit $$status
+	echo "==> pytest: everything but the browser tests, $(TEST_WORKERS) processes"; \
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest -m "not e2e" -n $(TEST_WORKERS) $(PYTEST_ARGS); \
+	unit=$$?; \
+	echo "==> pytest: browser tests (one process: Playwright's event loop must be alone in it)"; \
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest -m e2e $(PYTEST_ARGS); \
+	browser=$$?; \
+	if [ $$unit -eq 5 ] && [ $$browser -eq 5 ]; then exit 5; fi; \
+	for status in $$unit $$browser; do \
+	    if [ $$status -ne 0 ] && [ $$status -ne 5 ]; then exit $$status; fi; \
+	done
 
 # Throughput and latency of the hot pages and the API, served as in production: gunicorn with
 # deploy/gunicorn.conf.py and the production settings, on PostgreSQL + Redis from
