@@ -249,6 +249,7 @@ def attempt_review(*, attempt: Attempt, by, decision: str, note: str = "") -> At
         raise ValidationError({"note": f"Keep the note under {MAX_REVIEW_NOTE} characters."})
 
     with transaction.atomic():
+        services.enrollment_lock_for_attempt(attempt)  # the lock order of every attempt write
         attempt = (
             Attempt.objects.select_for_update(of=("self",))
             .select_related("quiz", "enrollment", "lesson")

@@ -14,6 +14,7 @@ Invariants kept:
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from datetime import timedelta
@@ -40,6 +41,9 @@ from learning import services as learning_services
 from learning.models import Enrollment, LessonProgress
 
 logger = logging.getLogger(__name__)
+
+# An attempt's answers, serialized: essays of 20,000 characters fit several times over.
+MAX_ANSWERS_BYTES = 200_000
 
 # Requests in flight when the clock runs out still count: a save that arrives this late is accepted.
 DEADLINE_GRACE = timedelta(seconds=2)
@@ -249,13 +253,24 @@ def _clean_answers(attempt: Attempt, answers) -> dict:
     unknown = sorted(set(answers) - known)
     if unknown:
         raise ValidationError({"answers": f"Unknown question ids: {', '.join(unknown[:5])}."})
+    if len(json.dumps(answers, default=str)) > MAX_ANSWERS_BYTES:
+        raise ValidationError({"answers": f"Too much data: answers take at most {MAX_ANSWERS_BYTES:,} bytes."})
     for question_id, response in answers.items():
         if isinstance(response, str) and len(response) > 20000:
             raise ValidationError({"answers": f"The answer to {question_id} is too long (20,000 characters at most)."})
     return answers
 
 
+def enrollment_lock_for_attempt(attempt: Attempt) -> None:
+    """Lock the attempt's enrollment row. Every path that locks an attempt takes this lock first
+    (starting an attempt and completing a lesson lock the enrollment too), so two requests
+    never hold the two rows in opposite orders (no deadlock between a start and a submit)."""
+    enrollment_id = attempt.enrollment_id or Attempt.objects.values_list("enrollment_id", flat=True).get(pk=attempt.pk)
+    list(Enrollment.objects.select_for_update().filter(pk=enrollment_id).values_list("pk", flat=True))
+
+
 def _lock_attempt(attempt: Attempt) -> Attempt:
+    enrollment_lock_for_attempt(attempt)
     return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
 
 
@@ -380,6 +395,8 @@ def attempt_grade_essay(*, attempt: Attempt, question_id: str, points, by) -> At
         points = Decimal(str(points))
     except ArithmeticError as error:
         raise ValidationError({"points": "Enter a number."}) from error
+    if not points.is_finite():
+        raise ValidationError({"points": "Enter a number."})
     if points < 0 or points > Decimal(str(question["points"])):
         raise ValidationError({"points": f"Give between 0 and {question['points']} points."})
     was_passed = attempt.passed
@@ -400,7 +417,8 @@ def attempt_grade_essay(*, attempt: Attempt, question_id: str, points, by) -> At
 
 
 def quiz_regrade(*, quiz: Quiz, by=None) -> dict[str, int]:
-    """Regrade every submitted attempt against the quiz's current published answer key.
+    """Regrade every submitted attempt against the quiz's current published answer key (and
+    give attempts still open the fixed key, for when they are submitted).
 
     What the learner saw stays (prompts, order); the key, points and feedback of each question
     still in the quiz come from the live version. Completion follows: a new pass completes the
@@ -408,9 +426,7 @@ def quiz_regrade(*, quiz: Quiz, by=None) -> dict[str, int]:
     """
     current = quiz_questions_by_id(Quiz.objects.get(pk=quiz.pk).questions)
     counts = {"attempts": 0, "changed": 0, "now_passed": 0, "now_failed": 0}
-    attempt_ids = list(
-        Attempt.objects.filter(quiz=quiz).exclude(status=Attempt.Status.IN_PROGRESS).values_list("pk", flat=True)
-    )
+    attempt_ids = list(Attempt.objects.filter(quiz=quiz).values_list("pk", flat=True))
     for attempt_id in attempt_ids:
         with transaction.atomic():
             attempt = _lock_attempt(Attempt(pk=attempt_id))
@@ -419,6 +435,11 @@ def quiz_regrade(*, quiz: Quiz, by=None) -> dict[str, int]:
                 question_with_fixed_key(question, current[question["id"]]) if question["id"] in current else question
                 for question in attempt.questions
             ]
+            if attempt.is_open:
+                # Still being taken: it keeps what the learner sees and is graded on submit
+                # against the fixed key.
+                attempt.save(update_fields=["questions"])
+                continue
             _apply_result(attempt, _grade(attempt))
             attempt.save()
             counts["attempts"] += 1

@@ -21,13 +21,14 @@ register_permission_policy(Lab, AuthoredAssessmentPolicy(Lab))
 
 
 class AuthorOnlyMixin:
-    """Wagtail's generic edit, delete, unpublish and lock views check the model permission only;
-    these refuse a quiz or lab the user may not author (assessments.permissions.can_author)."""
+    """Wagtail's generic snippet views check the model permission only; these refuse a quiz or
+    lab the user may not author (assessments.permissions.can_author). Every view that shows or
+    changes its content is wrapped: editing, copying and comparing revisions would all show an
+    exam's answer key."""
 
     def dispatch(self, request, *args, **kwargs):
-        instance = get_object_or_404(
-            self.model, pk=unquote(str(kwargs.get(self.pk_url_kwarg, args[0] if args else "")))
-        )
+        pk = kwargs.get("pk", args[0] if args else None)
+        instance = get_object_or_404(self.model, pk=unquote(str(pk)))
         if not can_author(request.user, instance):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -38,11 +39,16 @@ def _author_only(view_class):
 
 
 class AuthoredSnippetViewSet(SnippetViewSet):
-    edit_view_class = _author_only(snippet_views.EditView)
+    edit_view_class = _author_only(snippet_views.EditView)  # also the base of revision revert
+    copy_view_class = _author_only(snippet_views.CopyView)
     delete_view_class = _author_only(snippet_views.DeleteView)
     unpublish_view_class = _author_only(snippet_views.UnpublishView)
     lock_view_class = _author_only(snippet_views.LockView)
     unlock_view_class = _author_only(snippet_views.UnlockView)
+    revisions_view_class = _author_only(snippet_views.PreviewRevisionView)
+    revisions_compare_view_class = _author_only(snippet_views.RevisionsCompareView)
+    revisions_unschedule_view_class = _author_only(snippet_views.RevisionsUnscheduleView)
+    inspect_view_class = _author_only(snippet_views.InspectView)
 
 
 class QuizViewSet(AuthoredSnippetViewSet):

@@ -4,7 +4,8 @@ both signals from `transaction.on_commit`).
 - `course_completed` issues the enrollment's certificate right away, so the dashboard shows it
   on the next page; if that fails (the database hiccuped) the issue is queued as a task that
   retries, and the learner's completion is never affected.
-- `course_completion_withdrawn` revokes the enrollment's certificates with the reason given.
+- `course_completion_withdrawn` revokes the enrollment's certificates with the reason given; if
+  that fails, a retrying task does it.
 """
 
 import logging
@@ -36,4 +37,14 @@ def _issue_on_completion(sender, enrollment, **kwargs):
 
 @receiver(course_completion_withdrawn, dispatch_uid="certificates.revoke_on_withdrawal")
 def _revoke_on_withdrawal(sender, enrollment, reason="", **kwargs):
-    services.certificates_revoke_for_withdrawn_completion(enrollment=enrollment, reason=reason or "no reason given")
+    from certificates.tasks import certificates_revoke_withdrawn
+
+    reason = reason or "no reason given"
+    try:
+        services.certificates_revoke_for_withdrawn_completion(enrollment=enrollment, reason=reason)
+    except Exception:  # the withdrawal is committed: revoke later rather than leave a valid certificate
+        logger.exception("certificate revoke failed; queued for retry", extra={"enrollment": enrollment.pk})
+        try:
+            certificates_revoke_withdrawn.delay(enrollment.pk, reason)
+        except Exception:  # the broker is down too: logged for an operator
+            logger.exception("certificate revoke could not be queued", extra={"enrollment": enrollment.pk})

@@ -38,6 +38,21 @@ def certificate_issue(enrollment_id: int) -> int | None:
     return services.certificate_issue(enrollment=enrollment).pk
 
 
+@shared_task(
+    name="certificates.certificates_revoke_withdrawn",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=8,
+)
+def certificates_revoke_withdrawn(enrollment_id: int, reason: str) -> int:
+    """Revoke an enrollment's certificates (the retry path when revoking on withdrawal failed)."""
+    enrollment = Enrollment.objects.filter(pk=enrollment_id).first()
+    if enrollment is None or enrollment.completed_at is not None:
+        return 0  # gone, or completed again meanwhile: nothing to take back
+    return len(services.certificates_revoke_for_withdrawn_completion(enrollment=enrollment, reason=reason))
+
+
 @shared_task(name="certificates.certificate_expiry_reminders", acks_late=True)
 def certificate_expiry_reminders() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): remind learners whose certificate expires soon. Returns emails sent."""

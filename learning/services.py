@@ -326,24 +326,31 @@ def _enrollment_refresh_completion(enrollment: Enrollment) -> None:
 
 @transaction.atomic
 def lesson_completion_withdraw(*, enrollment: Enrollment, lesson: LessonPage, reason: str) -> Enrollment:
-    """Take back a lesson's completion (its assessment no longer counts) and, when the
-    enrollment had completed, reopen it: status active again, the course's competencies
-    withdrawn, `course_completion_withdrawn` sent after commit. Idempotent."""
+    """Take back a lesson's completion (its assessment no longer counts). Idempotent.
+
+    A completed enrollment reopens: status active again and the course's competencies
+    withdrawn. An earlier run (superseded) stays superseded but loses its completion date. In
+    both cases `course_completion_withdrawn` is sent after commit (certificates revoke theirs).
+    """
     enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
     LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).update(
         completed_at=None, updated_at=timezone.now()
     )
-    was_completed = enrollment.status == Enrollment.Status.COMPLETED
+    was_completed = enrollment.completed_at is not None and enrollment.status in (
+        Enrollment.Status.COMPLETED,
+        Enrollment.Status.SUPERSEDED,
+    )
     if was_completed:
-        enrollment.status = Enrollment.Status.ACTIVE
+        if enrollment.status == Enrollment.Status.COMPLETED:
+            enrollment.status = Enrollment.Status.ACTIVE
+            CompetencyAttainment.objects.filter(user=enrollment.user, course=enrollment.course).delete()
         enrollment.completed_at = None
         enrollment.save(update_fields=["status", "completed_at"])
-        CompetencyAttainment.objects.filter(user=enrollment.user, course=enrollment.course).delete()
     _enrollment_refresh_completion(enrollment)
-    if was_completed and enrollment.status == Enrollment.Status.ACTIVE:
+    if was_completed and enrollment.completed_at is None:
         logger.info("course completion withdrawn", extra={"enrollment": enrollment.pk})
         transaction.on_commit(
-            lambda: course_completion_withdrawn.send(sender=Enrollment, enrollment=enrollment, reason=reason)
+            lambda: course_completion_withdrawn.send_robust(sender=Enrollment, enrollment=enrollment, reason=reason)
         )
     return enrollment
 

@@ -226,7 +226,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["lms_site.rest.renderers.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lms_site.rest.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "lms_site.rest.pagination.EnvelopePageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "lms_site.rest.exceptions.envelope_exception_handler",

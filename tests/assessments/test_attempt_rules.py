@@ -161,3 +161,16 @@ def test_an_essay_waits_for_the_instructor_before_the_attempt_is_final(enrolled,
     assert (attempt.status, attempt.passed) == (Attempt.Status.NEEDS_GRADING, None)
     attempt = services.attempt_grade_essay(attempt=attempt, question_id="e", points=3, by=instructor)
     assert (attempt.status, attempt.passed, attempt.percent) == (Attempt.Status.GRADED, True, 75)
+
+
+@pytest.mark.parametrize("points", ["NaN", "sNaN", "Infinity", "-1", "5", "lots"])
+def test_essay_points_must_be_a_number_within_the_questions_points(enrolled, student, instructor, points):
+    from django.core.exceptions import ValidationError
+
+    quiz = build_quiz(questions=[question("essay", block_id="e", points=4)])
+    place(enrolled.lessons[1], quiz)
+    attempt = services.attempt_submit(attempt=_start(student, quiz), answers={"e": "An answer."})
+    with pytest.raises(ValidationError) as error:
+        services.attempt_grade_essay(attempt=attempt, question_id="e", points=points, by=instructor)
+    assert "points" in error.value.message_dict
+    assert Attempt.objects.get(pk=attempt.pk).status == Attempt.Status.NEEDS_GRADING

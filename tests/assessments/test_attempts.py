@@ -190,3 +190,31 @@ def test_site_attempt_autosaves_and_submits(client, course, student, django_capt
     assert (attempt.status, attempt.passed) == (Attempt.Status.GRADED, True)
     result = client.get(reverse("assessments:attempt", args=[attempt.pk]))
     assert b"100%" in result.content or b"100.00%" in result.content
+
+
+def test_absurd_answer_payloads_are_a_400_not_a_500(course, student):
+    quiz, _ = _quiz_in(course)
+    learning_services.enrollment_create(user=student, course=course.course)
+    attempt, _ = services.attempt_start(user=student, quiz=quiz)
+    client = signed_in_api_client(student)
+    url = reverse("api-v1:attempt-detail", args=[attempt.pk])
+    nested = '{"answers": {"q-tool": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    response = client.put(url, nested, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "parse_error"
+    huge = client.put(url, {"answers": {"q-tool": ["x" * 1000] * 300}}, format="json")
+    assert huge.status_code == 400
+    assert huge.json()["errors"][0]["field"] == "answers"
+
+
+def test_regrading_gives_an_open_attempt_the_fixed_key(course, student):
+    from tests.assessments.builders import quiz_update
+
+    wrong_key = [question("short_answer", block_id="q-tool", accepted_answers=["telnet"])]
+    quiz, _ = _quiz_in(course, questions=wrong_key)
+    learning_services.enrollment_create(user=student, course=course.course)
+    attempt, _ = services.attempt_start(user=student, quiz=quiz)
+    quiz_update(quiz, questions=[question("short_answer", block_id="q-tool", accepted_answers=["nmap"])])
+    services.quiz_regrade(quiz=quiz)
+    attempt = services.attempt_submit(attempt=attempt, answers={"q-tool": "nmap"})
+    assert attempt.score == 1

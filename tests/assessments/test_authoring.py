@@ -107,3 +107,29 @@ def test_the_creator_of_a_quiz_owns_it(client, instructor):
     client.force_login(instructor)
     client.post(reverse("wagtailsnippets_assessments_quiz:add"), _quiz_form(title="Mine"))
     assert Quiz.objects.get(title="Mine").owner == instructor
+
+
+def test_no_admin_view_shows_a_quiz_to_an_instructor_who_may_not_author_it(client, instructor, other_instructor):
+    """Every snippet view that shows or changes a quiz's content (an exam key) refuses a non-author."""
+    from tests.assessments.builders import build_quiz, question, quiz_update
+
+    quiz = build_quiz(questions=[question("short_answer", accepted_answers=["secret-key-answer"])], owner=instructor)
+    quiz_update(quiz, title="Second version")
+    revision = quiz.latest_revision
+    namespace = "wagtailsnippets_assessments_quiz"
+    urls = [
+        reverse(f"{namespace}:{name}", args=[quiz.pk])
+        for name in ("edit", "copy", "delete", "unpublish", "lock", "unlock")
+    ] + [
+        reverse(f"{namespace}:revisions_compare", args=[quiz.pk, "earliest", "live"]),
+        reverse(f"{namespace}:revisions_revert", args=[quiz.pk, revision.pk]),
+        reverse(f"{namespace}:revisions_unschedule", args=[quiz.pk, revision.pk]),
+    ]
+    client.force_login(other_instructor)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert b"secret-key-answer" not in response.content, url
+    client.force_login(instructor)
+    assert client.get(urls[0]).status_code == 200
+    assert client.get(urls[-3]).status_code == 200  # the author compares revisions

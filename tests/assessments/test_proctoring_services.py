@@ -290,3 +290,26 @@ def test_approving_an_invalidated_exam_counts_it_again(
     assert LessonProgress.objects.get(enrollment=enrollment, lesson=lesson).completed_at is not None
     assert Attempt.objects.counted().filter(pk=attempt.pk).exists()
     assert [email.subject for email in mailoutbox][-1].endswith("counts again")
+
+
+def test_invalidating_an_earlier_runs_exam_revokes_that_runs_certificate(
+    exam_course, proctor, student, django_capture_on_commit_callbacks, celery_inline
+):
+    from certificates.models import Certificate
+
+    built, exam, _ = exam_course
+    with django_capture_on_commit_callbacks(execute=True):
+        old_attempt = enroll_and_pass(student, built, exam)
+    certificate = Certificate.objects.get(user=student)
+    first_run = Enrollment.objects.get(user=student)
+    learning_services.enrollment_start_new_run(user=student, course=built.course)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proctoring.attempt_review(attempt=old_attempt, by=proctor, decision="invalidate", note="Notes on the desk.")
+
+    first_run.refresh_from_db()
+    certificate.refresh_from_db()
+    assert first_run.status == Enrollment.Status.SUPERSEDED
+    assert first_run.completed_at is None
+    assert certificate.revoked_at is not None
+    assert "invalidated by the proctor" in certificate.revoked_reason
