@@ -212,9 +212,8 @@ def _attempt_start(*, user, quiz, lesson_id, session_key, ip, user_agent, integr
     if quiz.proctored and not integrity_accepted:
         raise IntegrityStatementRequired()
     revision = quiz.live_revision
-    if revision is None:
-        revision = quiz.save_revision()
-        quiz.publish(revision)
+    if revision is None:  # live without a published revision: nothing to pin, so nothing to take
+        raise QuizNotFound()
     pinned = revision.as_object()
     questions = questions_draw(
         quiz_items_plain(pinned.questions),

@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from assessments.forms import LabAdminForm
 from assessments.lab_panels import LabEnvironmentPanel, LabFlagsInlinePanel
+from assessments.models.authoring import AuthoredModel
 
 
 def _lab_secret() -> str:
@@ -29,7 +30,7 @@ def flag_normalize(text: str) -> str:
     return (text or "").strip()
 
 
-class Lab(RevisionMixin, index.Indexed, ClusterableModel):
+class Lab(RevisionMixin, index.Indexed, AuthoredModel, ClusterableModel):
     """A hands-on exercise: instructions, an optional external environment, flags to capture.
 
     Flags are never stored: a static flag is kept as an HMAC of the lab's secret, and a
@@ -47,15 +48,6 @@ class Lab(RevisionMixin, index.Indexed, ClusterableModel):
     )
     secret = models.CharField(max_length=64, default=_lab_secret, editable=False)
     max_tries_per_minute = models.PositiveSmallIntegerField(default=10)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Who created it; with the instructors of courses that use it, the people who may edit it.",
-    )
 
     panels = [
         FieldPanel("title"),

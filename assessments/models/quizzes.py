@@ -11,9 +11,10 @@ from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 from wagtail.search import index
 
 from assessments.blocks import QuizStreamBlock
+from assessments.models.authoring import AuthoredModel
 
 
-class Quiz(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model):
+class Quiz(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, AuthoredModel):
     """A quiz or, with proctoring on, an exam. Placed in lessons with the lesson's quiz block.
 
     Learners always take the published (live) version; an attempt pins that revision.
@@ -70,15 +71,6 @@ class Quiz(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.
             "I will complete this exam on my own, without notes, other people or other devices, "
             "and I understand that my session is recorded for review."
         ),
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Who created it; with the instructors of courses that use it, the people who may edit it.",
     )
     proctor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

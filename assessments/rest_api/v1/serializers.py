@@ -1,6 +1,7 @@
 """Serializers of the quizzes and attempts API. Nothing here exposes an answer key before the
 quiz's settings allow: questions go out through assessments.presentation."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import Attempt, Quiz
@@ -113,10 +114,7 @@ class AttemptSerializer(serializers.ModelSerializer):
     def get_seconds_left(self, attempt) -> int | None:
         return self.context.get("seconds_left")
 
-    @staticmethod
-    def _questions_schema():  # documented through QuestionSerializer
-        return QuestionSerializer(many=True)
-
+    @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, attempt) -> list[dict]:
         from assessments.presentation import learner_questions, learner_results
 
