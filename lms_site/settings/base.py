@@ -24,7 +24,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Project apps first so their templates override the libraries'.
     "lms_site",
+    "audit",
+    "privacy",
+    "uploads",
     "accounts",
+    "mfa",
+    "profiles",
     "home",
     "courses",
     "learning",
@@ -56,6 +61,12 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    # Security: second factor (TOTP + backup codes), login lockout, Content-Security-Policy
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,15 +80,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lms_site.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lms_site.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditContextMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "mfa.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # django-axes: last, as its documentation asks (it answers locked-out requests).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms_site.urls"
@@ -129,6 +148,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -362,3 +383,12 @@ def require_postgres(databases: dict) -> None:
     engine = databases.get("default", {}).get("ENGINE", "")
     if "postgresql" not in engine:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…) in this environment.")
+
+
+# --- Security and compliance (one module per concern, see lms_site/settings/parts/) ----------
+from lms_site.settings.parts.audit import *  # noqa: E402, F403
+from lms_site.settings.parts.auth import *  # noqa: E402, F403
+from lms_site.settings.parts.headers import *  # noqa: E402, F403
+from lms_site.settings.parts.mfa import *  # noqa: E402, F403
+from lms_site.settings.parts.privacy import *  # noqa: E402, F403
+from lms_site.settings.parts.uploads import *  # noqa: E402, F403

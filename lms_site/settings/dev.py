@@ -29,3 +29,11 @@ DEMO_ACCOUNTS_ENABLED = True
 # Serve static files from the app directories without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# --- security workstreams: each appends its own lines below its own heading ---
+# audit
+# mfa
+# auth
+# privacy
+# uploads
+# headers

@@ -44,3 +44,11 @@ DEMO_ACCOUNTS_ENABLED = False
 MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", default=True)
 # nginx overwrites X-Real-IP with the client's address (deploy/nginx/lms.conf).
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="HTTP_X_REAL_IP")
+
+# --- security workstreams: each appends its own lines below its own heading ---
+# audit
+# mfa
+# auth
+# privacy
+# uploads
+# headers

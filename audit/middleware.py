@@ -1,0 +1,8 @@
+class AuditContextMiddleware:
+    """PLACEHOLDER: the audit workstream replaces this (request context for audit rows)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)

@@ -1,0 +1,1 @@
+"""Settings of the audit workstream (imported at the end of base.py)."""

@@ -1,0 +1,1 @@
+"""Settings of the headers workstream (imported at the end of base.py)."""

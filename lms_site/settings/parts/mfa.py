@@ -1,0 +1,1 @@
+"""Settings of the mfa workstream (imported at the end of base.py)."""

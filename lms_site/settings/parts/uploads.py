@@ -1,0 +1,1 @@
+"""Settings of the uploads workstream (imported at the end of base.py)."""

@@ -1,0 +1,8 @@
+class MFARequiredMiddleware:
+    """PLACEHOLDER: the MFA workstream replaces this (verify step and mandatory enrollment)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
