@@ -12,6 +12,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document URL names, served only to users allowed to see a lesson using the file.
     path("documents/", include("learning.media_urls")),
+    # Account pages of our own (before allauth's, which share the prefix).
+    path("accounts/security/", include("mfa.urls")),
+    path("accounts/profile/", include("profiles.urls")),
+    path("accounts/privacy/", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
     path("api/v1/", include("lms_site.api")),
