@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import signals  # noqa: F401
+        from accounts import sessions, signals, tokens  # noqa: F401
 
 
 from wagtail.users.apps import WagtailUsersAppConfig  # noqa: E402

@@ -35,6 +35,7 @@ from assessments import services
 from assessments.exceptions import AssessmentError, AttemptClosed, ExamSessionActive
 from assessments.models import Attempt, IntegrityEvent
 from assessments.permissions import can_proctor
+from audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -282,6 +283,13 @@ def attempt_review(*, attempt: Attempt, by, decision: str, note: str = "") -> At
         elif previous == ReviewStatus.INVALIDATED and status != ReviewStatus.INVALIDATED:
             services.lesson_completion_update(enrollment=attempt.enrollment, lesson=attempt.lesson)
             _learner_notify(attempt, reinstated=True)
+        # The note is free text about a person: the trail keeps only that there is one.
+        audit_record(
+            f"proctor.review.{decision}",
+            actor=by,
+            target=attempt,
+            details={"previous": previous, "status": status, "note": bool(note)},
+        )
     return attempt
 
 

@@ -35,6 +35,7 @@ from assessments.exceptions import (
 )
 from assessments.models import AssessmentPlacement, Attempt, IntegrityEvent, LabCompletion, Quiz
 from assessments.questions import question_with_fixed_key, questions_draw, quiz_items_plain, quiz_questions_by_id
+from audit.services import audit_record
 from courses.models import CoursePage, LessonPage
 from courses.selectors import COURSE_DEPTH
 from learning import services as learning_services
@@ -399,6 +400,8 @@ def attempt_grade_essay(*, attempt: Attempt, question_id: str, points, by) -> At
     if points < 0 or points > Decimal(str(question["points"])):
         raise ValidationError({"points": f"Give between 0 and {question['points']} points."})
     was_passed = attempt.passed
+    score_before = attempt.score
+    previous_points = attempt.manual_scores.get(question_id)
     attempt.manual_scores = {**attempt.manual_scores, question_id: str(points)}
     _apply_result(attempt, _grade(attempt))
     attempt.save()
@@ -412,7 +415,22 @@ def attempt_grade_essay(*, attempt: Attempt, question_id: str, points, by) -> At
             reason="An essay grade changed the result.",
             allow_withdraw=True,
         )
+    audit_record(
+        "grade.essay",
+        actor=by,
+        target=attempt,
+        details={
+            "question": question_id,
+            "points": {"from": previous_points, "to": str(points)},
+            "score": {"from": _text(score_before), "to": _text(attempt.score)},
+            "passed": {"from": was_passed, "to": attempt.passed},
+        },
+    )
     return attempt
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def quiz_regrade(*, quiz: Quiz, by=None) -> dict[str, int]:
@@ -455,7 +473,20 @@ def quiz_regrade(*, quiz: Quiz, by=None) -> dict[str, int]:
                     reason=f"“{quiz.title}” was regraded.",
                     allow_withdraw=True,
                 )
+            if (attempt.score, attempt.passed) != before:
+                # Last in the transaction: the audit chain's lock is the last one taken.
+                audit_record(
+                    "grade.regrade.attempt",
+                    actor=by,
+                    target=attempt,
+                    details={
+                        "quiz": quiz.pk,
+                        "score": {"from": _text(before[0]), "to": _text(attempt.score)},
+                        "passed": {"from": before[1], "to": attempt.passed},
+                    },
+                )
     logger.info("quiz regraded", extra={"quiz": quiz.pk, "by": getattr(by, "pk", None), **counts})
+    audit_record("grade.regrade", actor=by, target=quiz, details=counts)
     return counts
 
 

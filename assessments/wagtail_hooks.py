@@ -2,8 +2,11 @@
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404, redirect
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
@@ -38,10 +41,26 @@ def _author_only(view_class):
     return type(f"AuthorOnly{view_class.__name__}", (AuthorOnlyMixin, view_class), {})
 
 
+class KeepTakenDeleteView(snippet_views.DeleteView):
+    """A quiz or lab that learners have attempted cannot be deleted (their attempts and grades
+    point at it): say so instead of failing with a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                f"'{self.object}' has learner attempts or submissions and cannot be deleted; unpublish it instead.",
+            )
+            return redirect(self.get_success_url())
+
+
 class AuthoredSnippetViewSet(SnippetViewSet):
     edit_view_class = _author_only(snippet_views.EditView)  # also the base of revision revert
     copy_view_class = _author_only(snippet_views.CopyView)
-    delete_view_class = _author_only(snippet_views.DeleteView)
+    delete_view_class = _author_only(KeepTakenDeleteView)
     unpublish_view_class = _author_only(snippet_views.UnpublishView)
     lock_view_class = _author_only(snippet_views.LockView)
     unlock_view_class = _author_only(snippet_views.UnlockView)

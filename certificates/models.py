@@ -33,6 +33,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 TEMPLATE_PLACEHOLDERS = ("name", "course", "date", "hours", "code")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 CODE_BYTES = 24  # secrets.token_urlsafe(24): 32 URL-safe characters, 192 random bits
+# The snapshot name of a certificate whose holder had their account erased (privacy): the
+# certificate stays verifiable, without saying who held it.
+HOLDER_REMOVED_NAME = "holder removed at their request"
 
 
 def certificate_code_new() -> str:
@@ -211,3 +214,8 @@ class Certificate(models.Model):
     @property
     def has_pdf(self) -> bool:
         return bool(self.pdf)
+
+    @property
+    def holder_removed(self) -> bool:
+        """The holder's account was erased: the snapshot name says so, and there is no PDF."""
+        return self.learner_name == HOLDER_REMOVED_NAME

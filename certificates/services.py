@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.services import audit_record
 from certificates import selectors
 from certificates.exceptions import (
     CertificateAlreadyReissued,
@@ -35,7 +36,7 @@ from certificates.exceptions import (
     RecertificationNotOpen,
     RevocationReasonRequired,
 )
-from certificates.models import Certificate
+from certificates.models import HOLDER_REMOVED_NAME, Certificate
 from courses.models import CoursePage
 from learning import services as learning_services
 from learning.models import Enrollment
@@ -114,6 +115,11 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
         )
     _render_pdf_after_commit(certificate)
     logger.info("certificate issued", extra={"certificate": certificate.pk, "enrollment": enrollment.pk})
+    audit_record(
+        "certificate.issue",
+        target=certificate,
+        details={"enrollment": enrollment.pk, "course": course.pk, "learner": enrollment.user_id},
+    )
     return certificate
 
 
@@ -150,6 +156,16 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     logger.info(
         "certificate revoked",
         extra={"certificate": certificate.pk, "actor": getattr(by, "pk", None), "reason": reason},
+    )
+    # The reason is free text (kept on the certificate): the trail keeps only its kind.
+    audit_record(
+        "certificate.revoke",
+        actor=by,
+        target=certificate,
+        details={
+            "learner": certificate.user_id,
+            "reason": "completion_withdrawn" if reason.startswith(WITHDRAWN_REASON_PREFIX) else "staff",
+        },
     )
     return certificate
 
@@ -192,6 +208,7 @@ def certificate_reissue(*, certificate: Certificate, by) -> Certificate:
     logger.info(
         "certificate reissued", extra={"certificate": new.pk, "replaces": old.pk, "actor": getattr(by, "pk", None)}
     )
+    audit_record("certificate.reissue", actor=by, target=new, details={"replaces": old.pk, "learner": new.user_id})
     return new
 
 
@@ -238,7 +255,8 @@ def certificate_pdf_render(*, certificate_id: int) -> Certificate | None:
     from certificates.pdf import certificate_pdf_bytes
 
     certificate = Certificate.objects.select_related("course").filter(pk=certificate_id).first()
-    if certificate is None or certificate.pdf:
+    # An erased holder's certificate has no PDF: it would print a name that is no more.
+    if certificate is None or certificate.pdf or certificate.holder_removed:
         return certificate
     content = certificate_pdf_bytes(certificate)
     name = f"certificates/{certificate.issued_at:%Y/%m}/{certificate.pk}-{secrets.token_hex(8)}.pdf"
@@ -246,7 +264,7 @@ def certificate_pdf_render(*, certificate_id: int) -> Certificate | None:
     stored_name = storage.save(name, ContentFile(content))
     with transaction.atomic():
         locked = _lock(certificate)
-        if locked.pdf:
+        if locked.pdf or locked.holder_removed:  # rendered meanwhile, or the holder was erased meanwhile
             storage.delete(stored_name)
             return locked
         locked.pdf.name = stored_name
@@ -267,7 +285,12 @@ def certificate_pdfs_missing_requeue(*, moment=None) -> int:
     from certificates.tasks import certificate_render_pdf
 
     cutoff = (moment or timezone.now()) - PDF_GRACE
-    ids = list(Certificate.objects.unrevoked().filter(pdf="", issued_at__lte=cutoff).values_list("pk", flat=True)[:500])
+    ids = list(
+        Certificate.objects.unrevoked()
+        .filter(pdf="", issued_at__lte=cutoff)
+        .exclude(learner_name=HOLDER_REMOVED_NAME)
+        .values_list("pk", flat=True)[:500]
+    )
     for certificate_id in ids:
         certificate_render_pdf.delay(certificate_id)
     return len(ids)

@@ -1,5 +1,8 @@
 """StreamField blocks of a lesson. Block names are a public contract: rename only with a data migration."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 from pygments import highlight
@@ -141,7 +144,7 @@ def highlight_code(code: str, language: str) -> str:
         lexer = get_lexer_by_name(language)
     except ClassNotFound:
         lexer = get_lexer_by_name("text")
-    return mark_safe(highlight(code, lexer, CODE_FORMATTER))  # noqa: S308 - Pygments output is escaped
+    return mark_safe(highlight(code, lexer, CODE_FORMATTER))  # noqa: S308  # nosec  # nosemgrep: lms-mark-safe-non-literal - Pygments escapes the code
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -172,7 +175,25 @@ class InteractiveEmbedBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value["url"].startswith("https://"):
             raise StructBlockValidationError(block_errors={"url": ValidationError("Use an https:// address.")})
+        # The site's Content-Security-Policy frames only these origins: anything else would show
+        # as a blocked frame to learners, so the editor says so now.
+        origin = _origin(value["url"])
+        if origin not in settings.EMBED_FRAME_HOSTS:
+            allowed = ", ".join(settings.EMBED_FRAME_HOSTS)
+            raise StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(
+                        f"{origin} is not an allowed exercise host. Allowed: {allowed}. "
+                        "An administrator adds hosts with CSP_EXTRA_FRAME_HOSTS."
+                    )
+                }
+            )
         return value
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 class QuizBlock(SnippetChooserBlock):

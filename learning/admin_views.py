@@ -37,6 +37,7 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.widgets.button import HeaderButton
 
+from audit.services import audit_record
 from courses.models import CoursePage
 from courses.selectors import course_outline
 from learning import services
@@ -56,12 +57,9 @@ NON_FILTER_PARAMS = ("p", "export", "_w_filter_fragment")
 
 
 def staff_enrollment_action_record(*, actor, action: str, enrollment: Enrollment) -> None:
-    """The one place staff enroll and drop are recorded, from the roster and the Django admin.
-
-    AUDIT: the audit log (a later feature) records these actions here, e.g.
-    `audit.services.audit_record(actor=actor, action=f"enrollment.{action}", target=enrollment)`.
-    Until it exists, a structured log line.
-    """
+    """The one place staff enroll and drop are recorded (roster, REST roster, Django admin):
+    an audit event "enrollment.staff.<action>" on the enrollment (request from the context),
+    and a structured log line."""
     logger.info(
         "staff enrollment %s",
         action,
@@ -72,6 +70,12 @@ def staff_enrollment_action_record(*, actor, action: str, enrollment: Enrollment
             "learner": enrollment.user_id,
             "course": enrollment.course_id,
         },
+    )
+    audit_record(
+        f"enrollment.staff.{action}",
+        actor=actor,
+        target=enrollment,
+        details={"learner": enrollment.user_id, "course": enrollment.course_id, "source": enrollment.source},
     )
 
 

@@ -14,6 +14,9 @@ Everyone else, anonymous visitors included, gets a 404: a login redirect would c
 guessed id and filename exist, and a <video> element cannot follow one anyway (the lesson page
 is where a visitor is asked to log in or enroll).
 
+Uploads (uploads/): a document whose virus scan is pending answers 409 to those allowed to see
+it, an infected one 404; every file goes out as an attachment with nosniff and a sandbox CSP.
+
 How the bytes go out (settings.MEDIA_ACCEL_REDIRECT):
 - off (development): Django streams the file in chunks, with single byte ranges (206, 416) so
   the browser's video player can seek;
@@ -36,7 +39,6 @@ from django.db.models import IntegerField
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from wagtail import hooks
 from wagtail.documents import get_document_model
@@ -48,13 +50,12 @@ from accounts.selectors import user_can_access_admin
 from courses.models import LessonPage
 from courses.selectors import course_path_of
 from learning.permissions import can_view_lesson
+from uploads.selectors import with_upload_scan
+from uploads.serving import attachment_headers, held_upload_response
 
 logger = logging.getLogger(__name__)
 
 STREAM_CHUNK_SIZE = 64 * 1024
-# Applies only when the file itself is opened as a page; media-src lets the browser's own
-# video page play an inline video.
-DOCUMENT_CONTENT_SECURITY_POLICY = "default-src 'none'; media-src 'self'"
 _BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.IGNORECASE)
 
 
@@ -111,7 +112,9 @@ def can_manage_document(user, document) -> bool:
 @require_safe
 def document_serve(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
     """Wagtail's `wagtaildocs_serve`, for permitted users only; everyone else gets a 404."""
-    document = get_document_model().objects.select_related("collection").filter(pk=document_id).first()
+    # The upload's scan status comes in the same query (uploads.selectors.with_upload_scan).
+    documents = with_upload_scan(get_document_model().objects.select_related("collection"))
+    document = documents.filter(pk=document_id).first()
     # The filename in the URL must match too, as in Wagtail's view: ids alone are guessable.
     if document is None or document.filename != document_filename or not can_view_document(request.user, document):
         raise Http404("No such document.")
@@ -120,6 +123,10 @@ def document_serve(request: HttpRequest, document_id: str, document_filename: st
         result = hook(document, request)
         if isinstance(result, HttpResponse):
             return result
+    # Held for a virus scan: 409 "being scanned"; found infected: 404 (its bytes are not in MEDIA_ROOT).
+    held = held_upload_response(document.upload_scan_status)
+    if held is not None:
+        return held
     document_served.send(sender=type(document), instance=document, request=request)
     if settings.MEDIA_ACCEL_REDIRECT:
         return _accel_redirect_response(document)
@@ -127,17 +134,19 @@ def document_serve(request: HttpRequest, document_id: str, document_filename: st
 
 
 def _content_headers(document) -> dict[str, str]:
-    """Headers of every answer that carries the file: videos play inline, the rest download."""
-    content_type = document.content_type
-    as_attachment = not content_type.startswith("video/")
-    return {
-        "Content-Type": content_type,
-        "Content-Disposition": content_disposition_header(as_attachment, document.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": DOCUMENT_CONTENT_SECURITY_POLICY,
-        # Only the browser may keep a copy: the file is not for every visitor.
-        "Cache-Control": "private",
-    }
+    """Headers of every answer that carries the file: always an attachment, nosniff, sandboxed CSP.
+
+    A lesson's <video src> plays whatever the disposition; opened directly, the file downloads
+    under the uploader's name (uploads.serving.attachment_headers).
+    """
+    headers = attachment_headers(
+        content_type=document.content_type,
+        original_name=getattr(document, "upload_original_name", None),
+        stored_name=document.filename,
+    )
+    # Only the browser may keep a copy: the file is not for every visitor.
+    headers["Cache-Control"] = "private"
+    return headers
 
 
 # --- Production: nginx sends the file -----------------------------------------------------------

@@ -14,8 +14,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("", include("accounts.rest_api.v1.urls")),
+    path("", include("profiles.rest_api.v1.urls")),
     path("", include("courses.rest_api.v1.urls")),
     path("", include("learning.rest_api.v1.urls")),
     path("", include("assessments.rest_api.v1.urls")),
     path("", include("certificates.rest_api.v1.urls")),
+    path("", include("privacy.rest_api.v1.urls")),
 ]

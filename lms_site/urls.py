@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/security/", include("mfa.urls")),
     path("accounts/profile/", include("profiles.urls")),
     path("accounts/privacy/", include("privacy.urls")),
+    path("accounts/consent/", include("profiles.consent_urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("search/", include("search.urls")),
     path("api/v1/", include("lms_site.api")),
@@ -34,3 +36,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images")
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Generic error pages, and the API's JSON envelope for errors under /api/ (lms_site/errors.py).
+handler400 = "lms_site.errors.bad_request"
+handler403 = "lms_site.errors.permission_denied"
+handler404 = "lms_site.errors.page_not_found"
+handler500 = "lms_site.errors.server_error"

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from profiles import views
 
 app_name = "profiles"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.profile_edit, name="edit"),
+]

@@ -17,6 +17,33 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _mfa_passed_on_force_login(request, monkeypatch):
+    """`client.force_login(user)` also completes the second factor for a user who has or must have MFA.
+
+    MFA is mandatory for staff (mfa.middleware), so a test that signs an instructor in with
+    `force_login` (or `tests.learning.clients.session_client`) and opens /admin/ would otherwise
+    be sent to enroll or verify. For such a user (a staff role, Django staff, superuser, or anyone
+    with a confirmed device) the wrapped `force_login` gives them a confirmed TOTP device if they
+    have none and marks the session as verified with it, as a real sign-in with a code would.
+    A test about MFA itself opts out with `@pytest.mark.real_mfa` and gets Django's plain
+    `force_login` (password step only).
+    """
+    if request.node.get_closest_marker("real_mfa"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from tests.mfa.helpers import session_mark_verified
+
+        session_mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def home_page(db):
     return build_home_page()

@@ -14,6 +14,7 @@ Demo accounts share a published password, so the seed refuses to run unless
 from __future__ import annotations
 
 import uuid
+from base64 import b32decode
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from typing import IO
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Page, Site
 
 from accounts import roles
@@ -44,6 +46,10 @@ from learning.models import Enrollment, PathEnrollment
 from lms_site.demo import assessments as demo_assessments
 from lms_site.demo import catalog
 from lms_site.demo.competencies import COMPETENCIES, NICE_FRAMEWORK
+from mfa.models import BackupCodeDevice
+from mfa.services import backup_codes_set
+from profiles.consent import consent_accept, legal_documents_to_accept
+from profiles.consent_models import LegalDocument
 
 DEMO_PASSWORD = "wchi-demo-password"  # noqa: S105 - published on purpose; demo settings only
 SITE_NAME = "WCHI LMS"
@@ -67,6 +73,23 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 ADMIN_EMAIL = "admin@wchi.example"
 
+# Two-factor authentication is mandatory for staff: each staff demo account comes with a
+# confirmed authenticator (TOTP, SHA-1, 6 digits, 30 s) under this published base32 secret and
+# ten backup codes "<name>-01" … "<name>-10" (README "Demo accounts"). Demo settings only.
+DEMO_TOTP_SECRETS = {  # published on purpose; demo settings only
+    "instructor@wchi.example": "M44IV43W3OCVPUJXA7UJE5PK3ILXYHWH",
+    "instructor2@wchi.example": "IRM45JXXUFZYNGMKB2QWTOLRSUTCTAZG",
+    "mentor@wchi.example": "X6Z73F2I4YU7FG6UDV3EDMZC2M2QMWBU",
+    "admin@wchi.example": "VSVQ62D25GBIXLACSGCLXYI67BLAMMTS",
+    "corporate@wchi.example": "IBD5IUQBRCGBOKNVXWCMPDY3ZJRH6CFM",
+}
+
+
+def demo_backup_codes(email: str) -> list[str]:
+    name = email.partition("@")[0]
+    return [f"{name}-{number:02d}" for number in range(1, 11)]
+
+
 # Report lines, in the order they are printed.
 KINDS = (
     "users",
@@ -81,6 +104,7 @@ KINDS = (
     "labs",
     "enrollments",
     "completed lessons",
+    "legal documents",
 )
 
 
@@ -127,6 +151,8 @@ def demo_seed(*, stdout: IO[str] | None = None) -> SeedReport:
     report = SeedReport()
     with transaction.atomic():
         users = demo_users_seed(report=report)
+        demo_mfa_seed(users=users)
+        demo_legal_documents_seed(report=report, users=users.values())
         competencies = demo_competencies_seed(report=report)
         admin = users[ADMIN_EMAIL]
         home = demo_home_seed(report=report, user=admin)
@@ -173,6 +199,42 @@ def _demo_user_create(demo: DemoUser) -> User:
     user_set_roles(user=user, role_names=[demo.role])
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     return user
+
+
+# --- Terms of service and privacy policy ---------------------------------------------------
+
+DEMO_LEGAL_DOCUMENTS = (
+    (
+        LegalDocument.Kind.TERMS,
+        "Terms of service",
+        "<p>Demo terms of service: use the labs only on systems you own.</p>",
+    ),
+    (LegalDocument.Kind.PRIVACY, "Privacy policy", "<p>Demo privacy policy: what we keep about you and why.</p>"),
+)
+
+
+def demo_legal_documents_seed(*, report: SeedReport, users) -> None:
+    """A first version of the terms and privacy policy, accepted by every demo account (so they can sign in)."""
+    for kind, title, body in DEMO_LEGAL_DOCUMENTS:
+        if LegalDocument.objects.filter(kind=kind).exists():
+            report.existing["legal documents"] += 1
+        else:
+            LegalDocument.objects.create(kind=kind, version="1.0", title=title, body=body)
+            report.created["legal documents"] += 1
+    for user in users:
+        missing = legal_documents_to_accept(user)
+        if missing:
+            consent_accept(user=user, documents=missing)
+
+
+def demo_mfa_seed(*, users: dict[str, User]) -> None:
+    """Each staff demo account's authenticator and backup codes, created once (a used code stays used)."""
+    for email, secret in DEMO_TOTP_SECRETS.items():
+        user = users[email]
+        if not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", key=b32decode(secret).hex(), confirmed=True)
+        if not BackupCodeDevice.objects.filter(user=user).exists():
+            backup_codes_set(user=user, codes=demo_backup_codes(email))
 
 
 # --- Competencies --------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def wrap_responses_in_envelope(result, generator, request, public):
                 else:
                     content["schema"] = error_ref
             for code, description in STANDARD_ERRORS.items():
-                if code == "400" and method == "get":
+                takes_query = any(parameter.get("in") == "query" for parameter in operation.get("parameters", []))
+                if code == "400" and method == "get" and not takes_query:
                     continue
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": error_ref}}}

@@ -80,18 +80,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lms_site.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's CSPMiddleware, choosing the site, admin, API docs or non-HTML policy.
+    "lms_site.headers.SiteCSPMiddleware",
     "lms_site.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "mfa.middleware.OTPMiddleware",  # django-otp's, with the session's device cached (no query per request)
+    # Before the session and MFA checks, which leave a message when they sign someone out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "accounts.sessions.SessionTimeoutMiddleware",
     "mfa.middleware.MFARequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # New terms or privacy policy not accepted yet (marked at sign-in): the accept page first.
+    "profiles.consent.ConsentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -149,16 +153,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account or address before any password check.
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LockoutBackend",
+    # The email is USERNAME_FIELD: ModelBackend signs in with the primary address only. allauth's
+    # backend is left out on purpose: it also accepts secondary addresses, even unverified ones.
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS, lockout (django-axes) and the reset link lifetime: settings/parts/auth.py.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -173,7 +173,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WCHI LMS] "
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# ACCOUNT_FORMS and ACCOUNT_RATE_LIMITS: settings/parts/auth.py.
 
 # --- Internationalization -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -279,7 +279,17 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
+    # Tokens carry a digest of the password hash: a password change ends every access token.
+    "CHECK_REVOKE_TOKEN": True,
+    "CHECK_USER_IS_ACTIVE": True,
 }
+
+# --- Sessions -------------------------------------------------------------------------------
+# Idle limits per role and an absolute limit (accounts.sessions); the cookie never outlives it.
+SESSION_IDLE_TIMEOUT_LEARNER = env_int("SESSION_IDLE_TIMEOUT_LEARNER", default=30 * 60)
+SESSION_IDLE_TIMEOUT_STAFF = env_int("SESSION_IDLE_TIMEOUT_STAFF", default=15 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "WCHI LMS API",
@@ -332,6 +342,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.certificate_pdfs_missing_requeue",
         "schedule": crontab(minute=17),
     },
+    # Every 5 minutes: uploads held while the virus scanner was down or slow are scanned again;
+    # clean ones are released, infected ones stay in quarantine (uploads).
+    "uploads-rescan-pending": {"task": "uploads.rescan_pending", "schedule": 300.0},
+    # Hourly: erase the accounts whose grace period (ERASURE_GRACE_DAYS) ended (privacy).
+    "privacy-erasure-due": {"task": "privacy.erasure_due", "schedule": crontab(minute=23)},
+    # Hourly: delete export archives whose download link expired (privacy).
+    "privacy-exports-expired": {"task": "privacy.exports_expired_delete", "schedule": crontab(minute=41)},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -35,5 +35,13 @@ WHITENOISE_AUTOREFRESH = True
 # mfa
 # auth
 # privacy
+# field encryption: the published development key (privacy.crypto.DEVELOPMENT_KEYS) unless set.
+from privacy.crypto import DEVELOPMENT_KEYS  # noqa: E402
+
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", default=DEVELOPMENT_KEYS)
+FIELD_ENCRYPTION_ACTIVE_KEY = env("FIELD_ENCRYPTION_ACTIVE_KEY", default="dev1")
 # uploads
+# `scripts/clamd-test.sh start` runs a local clamd (EICAR-only signatures) on this socket; without
+# it, admin uploads are accepted but held until `manage.py upload_quarantine rescan` finds clamd.
+CLAMD_SOCKET = env("CLAMD_SOCKET", default=str(BASE_DIR / ".services" / "clamd" / "clamd.sock"))
 # headers

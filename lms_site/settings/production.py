@@ -50,5 +50,9 @@ CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="HTTP_X_REAL_IP")
 # mfa
 # auth
 # privacy
+# field encryption: refuse to start without keys, with a malformed key or with a published one.
+from privacy.crypto import production_keyring  # noqa: E402
+
+production_keyring(FIELD_ENCRYPTION_KEYS, FIELD_ENCRYPTION_ACTIVE_KEY)  # noqa: F405
 # uploads
 # headers

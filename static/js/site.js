@@ -31,9 +31,22 @@
         });
     }
 
-    if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", addCopyButtons);
-    } else {
+    // Video embeds keep their own aspect ratio (templates/wagtailembeds/embed_frontend.html puts
+    // it in data-ratio, since the Content-Security-Policy refuses style="" attributes).
+    function sizeEmbeds() {
+        document.querySelectorAll(".responsive-object[data-ratio]").forEach(function (box) {
+            if (/^\d+(\.\d+)?%$/.test(box.dataset.ratio)) box.style.paddingBottom = box.dataset.ratio;
+        });
+    }
+
+    function enhance() {
         addCopyButtons();
+        sizeEmbeds();
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", enhance);
+    } else {
+        enhance();
     }
 })();

@@ -9,6 +9,7 @@ from accounts import roles
 from courses.models import LessonPage
 from tests.builders import build_catalog, build_course, build_home_page
 from tests.factories import UserFactory
+from tests.mfa.helpers import totp_code, totp_device_confirmed
 
 pytestmark = pytest.mark.e2e
 
@@ -18,10 +19,15 @@ TITLE_LABEL = re.compile(r"^Title\*?$")
 
 
 def _log_into_admin(page, user):
+    """Password in the Wagtail login form, then the real second step: a TOTP code computed from the device's secret."""
+    device = totp_device_confirmed(user)
     page.goto("/admin/login/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/security/verify/\?next=%2Fadmin%2F$"))
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Verify").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from profiles.consent_models import ConsentRecord, LegalDocument
 from tests.builders import build_catalog, build_course, build_home_page
 
 pytestmark = pytest.mark.e2e
@@ -48,6 +49,8 @@ def _build_catalog_with_courses():
 
 def test_visitor_finds_a_course_reads_the_preview_signs_up_and_logs_in(page):
     built = _build_catalog_with_courses()
+    for kind, title in ((LegalDocument.Kind.TERMS, "Terms of service"), (LegalDocument.Kind.PRIVACY, "Privacy policy")):
+        LegalDocument.objects.create(kind=kind, version="2025-01", title=title, body=f"<p>{title} text.</p>")
     preview_lesson = built.lessons[0]
     first_module = built.modules[0]
     mail.outbox.clear()
@@ -117,11 +120,18 @@ def test_visitor_finds_a_course_reads_the_preview_signs_up_and_logs_in(page):
     page.get_by_label("Email").fill("grace@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    # The terms and the privacy policy must be accepted; marketing email is optional (left off).
+    page.get_by_label(re.compile("I accept the terms of service")).check()
+    page.get_by_label(re.compile("I accept the privacy policy")).check()
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Verify your email address")
     expect(page.get_by_role("link", name="Log in")).to_be_visible()  # not logged in yet
 
     # The confirmation email (the live server runs in this process: same locmem outbox).
+    assert sorted(ConsentRecord.objects.filter(user__email="grace@example.org").values_list("kind", "version")) == [
+        ("privacy", "2025-01"),
+        ("terms", "2025-01"),
+    ]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["grace@example.org"]

@@ -32,6 +32,17 @@ class UserFactory(factory.django.DjangoModelFactory):
                 user=self, email=self.email, defaults={"verified": True, "primary": True}
             )
 
+    @factory.post_generation
+    def consented(self, create, extracted, **kwargs):
+        """Accepted the terms and privacy versions in force, if any (tests publish none by default).
+
+        `UserFactory(consented=False)` builds someone who has not.
+        """
+        if create and extracted is not False:
+            from profiles.consent import consent_accept, legal_documents_in_force
+
+            consent_accept(user=self, documents=legal_documents_in_force().values())
+
 
 class CompetencyFactory(factory.django.DjangoModelFactory):
     class Meta:

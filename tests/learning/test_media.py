@@ -97,10 +97,11 @@ def test_enrolled_learner_gets_the_whole_video(enrolled, video):
     assert response["Accept-Ranges"] == "bytes"
 
 
-def test_video_is_served_inline_with_its_type_and_private_caching(enrolled, video):
+def test_video_is_served_as_an_attachment_with_its_type_and_private_caching(enrolled, video):
+    # Issue 5 (safe uploads): every document is an attachment; a <video src> plays regardless.
     response = enrolled.get(video.url)
     assert response["Content-Type"] == "video/mp4"
-    assert response["Content-Disposition"] == 'inline; filename="intro.mp4"'
+    assert response["Content-Disposition"] == 'attachment; filename="intro.mp4"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private"
 
@@ -286,7 +287,7 @@ def test_accel_mode_answers_an_empty_body_and_the_internal_path(settings, enroll
     assert response.content == b""
     assert response["X-Accel-Redirect"] == "/protected-media/documents/intro.mp4"
     assert response["Content-Type"] == "video/mp4"
-    assert response["Content-Disposition"] == 'inline; filename="intro.mp4"'
+    assert response["Content-Disposition"] == 'attachment; filename="intro.mp4"'
     assert response["Cache-Control"] == "private"
 
 

@@ -13,6 +13,8 @@ GOOD = {
     "SECRET_KEY": "k" * 20 + "-a-real-random-production-secret-key-0123456789",
     "ALLOWED_HOSTS": "lms.example.org",
     "DATABASE_URL": "postgres://lms@db.internal:5432/lms",
+    "FIELD_ENCRYPTION_KEYS": "prod1:" + "A" * 43 + "=",
+    "FIELD_ENCRYPTION_ACTIVE_KEY": "prod1",
 }
 
 
@@ -49,6 +51,17 @@ def test_production_settings_load_with_real_values():
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"DATABASE_URL": "sqlite:////tmp/lms.sqlite3"}, "PostgreSQL"),
         ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"FIELD_ENCRYPTION_KEYS": None}, "FIELD_ENCRYPTION_KEYS"),
+        ({"FIELD_ENCRYPTION_ACTIVE_KEY": None}, "FIELD_ENCRYPTION_ACTIVE_KEY"),
+        ({"FIELD_ENCRYPTION_ACTIVE_KEY": "other"}, "FIELD_ENCRYPTION_ACTIVE_KEY"),
+        ({"FIELD_ENCRYPTION_KEYS": "prod1:c2hvcnQ="}, "AES-256"),
+        (
+            {
+                "FIELD_ENCRYPTION_KEYS": "dev1:dUkD7kyChvWOXYnQl2b18lPEgqnTtMilvfO5ZJx5Ye0=",
+                "FIELD_ENCRYPTION_ACTIVE_KEY": "dev1",
+            },
+            "published",
+        ),
     ],
 )
 def test_production_settings_refuse_insecure_configuration(overrides, message):

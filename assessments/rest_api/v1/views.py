@@ -114,6 +114,10 @@ class AttemptDetailView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = AnswersSerializer
 
+    def get_queryset(self):
+        # Only for DRF's OPTIONS metadata (it looks the object up for PUT); the handlers use _own_attempt.
+        return Attempt.objects.filter(user=self.request.user)
+
     @extend_schema(summary="One of your attempts", responses={200: AttemptSerializer, 404: NOT_FOUND})
     def get(self, request, pk: int):
         attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, pk))

@@ -20,7 +20,12 @@ class CompetencySnapshotSerializer(serializers.Serializer):
 class CertificateSnapshotSerializer(serializers.Serializer):
     """What the certificate says, as taken when it was issued (never read live from the course)."""
 
-    learner_name = serializers.CharField()
+    learner_name = serializers.CharField(
+        help_text='"holder removed at their request" once the holder had their account erased (see holder_removed).'
+    )
+    holder_removed = serializers.BooleanField(
+        help_text="The holder's account was erased at their request: the certificate stays verifiable, without a name."
+    )
     course_title = serializers.CharField()
     hours = serializers.IntegerField()
     completed_at = serializers.DateTimeField()

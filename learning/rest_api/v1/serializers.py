@@ -93,6 +93,12 @@ class EnrollmentSerializer(serializers.Serializer):
 class EnrollmentStatusFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Enrollment.Status.choices, required=False)
 
+    def validate(self, attrs):
+        # A form-style QueryDict reads `?status=` as "not given"; the schema says a status or nothing.
+        if "status" in self.initial_data and not self.initial_data.get("status"):
+            raise serializers.ValidationError({"status": "Give a status or leave the parameter out."})
+        return attrs
+
 
 # --- Waitlist --------------------------------------------------------------------------------
 

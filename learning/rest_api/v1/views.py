@@ -19,6 +19,7 @@ from accounts.models import User
 from courses.models import CoursePage, LearningPath, LearningPathStep
 from courses.selectors import course_outline
 from learning import permissions, selectors, services
+from learning.admin_views import staff_enrollment_action_record
 from learning.exceptions import NotEnrolled
 from learning.models import Enrollment, PathEnrollment, WaitlistEntry
 from learning.rest_api.v1.serializers import (
@@ -463,6 +464,8 @@ class RosterView(LearnerAPIView):
         if learner is None:
             raise _invalid("email", "No active account uses this email address.")
         enrollment, created = services.enrollment_create(user=learner, course=course, source=Enrollment.Source.STAFF)
+        if created:
+            staff_enrollment_action_record(actor=request.user, action="enroll", enrollment=enrollment)
         return Response(
             roster_entry(enrollment, self.get_serializer_context()),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -485,4 +488,5 @@ class RosterDropView(LearnerAPIView):
         course = managed_course(request, course_id)
         enrollment = get_object_or_404(Enrollment.objects.filter(course=course), pk=enrollment_id)
         services.enrollment_drop(enrollment=enrollment)
+        staff_enrollment_action_record(actor=request.user, action="drop", enrollment=enrollment)
         return Response(roster_entry(enrollment, self.get_serializer_context()))
