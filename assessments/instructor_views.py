@@ -32,8 +32,8 @@ from assessments import grading_permissions, selectors, services, tasks
 from assessments.models import Attempt, Quiz
 from courses.models import CoursePage
 from learning.admin_views import URL_NAMESPACE as ROSTER_NAMESPACE
-from learning.admin_views import csv_safe
 from learning.models import Enrollment
+from lms_site.csv_export import csv_safe
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ here adds, changes or deletes a row.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 
@@ -26,10 +25,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_filtered
+from lms_site.csv_export import csv_safe, csv_stream_response
 
 URL_NAMESPACE = "audit_trail"
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = (
     "id",
     "occurred_at",
@@ -53,13 +51,6 @@ audit_permission_policy = ModelPermissionPolicy(AuditEvent)
 
 def user_can_view_audit_trail(user) -> bool:
     return audit_permission_policy.user_has_permission(user, "view")
-
-
-def csv_safe(value):
-    """A cell a spreadsheet shows as text: a leading formula character is escaped with a quote."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _action_choices():
@@ -176,17 +167,4 @@ class AuditTrailView(PermissionCheckedMixin, BaseListingView):
     def csv_response(self) -> StreamingHttpResponse:
         """Every filtered row (all pages), streamed in one query."""
         events = self.filter_queryset(self.get_base_queryset()).iterator(chunk_size=1000)
-        writer = csv.writer(_EchoBuffer())
-        filename = f"audit-trail-{timezone.now():%Y-%m-%d}.csv"
-        return StreamingHttpResponse(
-            (writer.writerow(row) for row in self.csv_rows(events)),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-
-
-class _EchoBuffer:
-    """A file-like object whose write returns the text: csv.writer rows become stream chunks."""
-
-    def write(self, value: str) -> str:
-        return value
+        return csv_stream_response(self.csv_rows(events), f"audit-trail-{timezone.now():%Y-%m-%d}.csv")

@@ -14,7 +14,6 @@ outline; the CSV streams the filtered rows in one query.
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Iterable, Iterator
 
@@ -45,13 +44,12 @@ from learning.exceptions import LearningError
 from learning.models import Enrollment
 from learning.permissions import can_manage_roster, is_site_administrator
 from learning.selectors import enrollment_percent, roster_for
+from lms_site.csv_export import csv_safe, csv_stream_response
 
 logger = logging.getLogger(__name__)
 
 URL_NAMESPACE = "learning_roster"
 ROSTER_PAGE_SIZE = 50
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Query parameters that belong to the listing's page, not to the roster's filters.
 NON_FILTER_PARAMS = ("p", "export", "_w_filter_fragment")
 
@@ -93,13 +91,6 @@ def roster_courses_for(user) -> QuerySet[CoursePage]:
         completed_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.COMPLETED)),
         dropped_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.DROPPED)),
     )
-
-
-def csv_safe(value):
-    """A cell a spreadsheet shows as text: a leading formula character is escaped with a quote."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _course_state(course: CoursePage) -> str:
@@ -368,20 +359,8 @@ class RosterView(RosterCourseMixin, BaseListingView):
     def csv_response(self) -> StreamingHttpResponse:
         """The whole filtered roster (every page), streamed in one query."""
         enrollments = self.get_queryset().iterator(chunk_size=500)
-        writer = csv.writer(_EchoBuffer())
         filename = f"roster-{self.course.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-        return StreamingHttpResponse(
-            (writer.writerow(row) for row in self.csv_rows(enrollments)),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-
-
-class _EchoBuffer:
-    """A file-like object whose write returns the text: csv.writer rows become stream chunks."""
-
-    def write(self, value: str) -> str:
-        return value
+        return csv_stream_response(self.csv_rows(enrollments), filename)
 
 
 # --- Actions -------------------------------------------------------------------------------
