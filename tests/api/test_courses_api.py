@@ -135,3 +135,12 @@ def test_course_detail_query_budget_does_not_grow_with_the_course(
     with django_assert_max_num_queries(7):
         data = api_client.get(f"/api/v1/courses/{built.course.pk}/").json()["data"]
     assert sum(len(module["lessons"]) for module in data["outline"]) == modules * lessons
+
+
+@pytest.mark.django_db
+def test_an_empty_or_unknown_level_filter_is_a_400_naming_the_field(api_client, make_course):
+    make_course()
+    for value in ("", "grandmaster"):
+        response = api_client.get("/api/v1/courses/", {"level": value})
+        assert response.status_code == 400, (value, response.content)
+        assert response.json()["errors"][0]["field"] == "level"

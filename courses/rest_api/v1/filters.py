@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 
 from courses.models import CoursePage, Level
 
@@ -12,6 +13,12 @@ class CourseFilter(django_filters.FilterSet):
     class Meta:
         model = CoursePage
         fields = ["q", "level", "competency", "tag"]
+
+    def is_valid(self):
+        # A form reads `?level=` as "not given"; the schema says a level or nothing: refuse it (400).
+        if "level" in self.data and not self.data.get("level"):
+            self.form.add_error("level", forms.ValidationError("Give a level or leave the parameter out."))
+        return super().is_valid()
 
     def filter_search(self, queryset, name, value):
         value = value.strip()[:200]
