@@ -98,6 +98,7 @@ system-deps:
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ] || missing="$$missing clamav-daemon"; \
+	command -v clamdscan >/dev/null 2>&1 || missing="$$missing clamdscan"; \
 	if [ -n "$$missing" ]; then scripts/apt-install.sh $$missing; fi
 
 # PostgreSQL and Redis come from scripts/test-services.sh: the ones already running on their

@@ -28,7 +28,7 @@ case "$action" in
 start)
     bin=$(clamd_bin)
     [ -n "$bin" ] || { echo "error: $install_hint" >&2; exit 1; }
-    command -v clamdscan >/dev/null 2>&1 || { echo "error: clamdscan missing: run 'sudo apt-get install clamav-daemon clamav'" >&2; exit 1; }
+    command -v clamdscan >/dev/null 2>&1 || { echo "error: clamdscan missing: run 'sudo apt-get install clamav-daemon clamdscan' (or make system-deps)" >&2; exit 1; }
     mkdir -p "$dir/db"
     dir=$(cd "$dir" && pwd)
     if [ -f "$dir/clamd.pid" ] && kill -0 "$(cat "$dir/clamd.pid")" 2>/dev/null && ping_clamd; then
