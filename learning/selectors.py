@@ -193,8 +193,46 @@ def path_statuses_for(user, status_by_course: dict[int, str] | None = None) -> l
     ]
 
 
+def statuses_across_editions(courses, status_by_course: dict[int, str]) -> dict[int, str]:
+    """`status_by_course` (course id → the learner's enrollment status) with an entry for each
+    of `courses` the learner took in another edition: a path step names one edition of a
+    course, while new enrollments go to the newest one and earlier learners keep theirs.
+
+    No query unless one of `courses` without a status of its own has other editions (it is
+    archived or has a previous edition); then one query reads the links between editions.
+    """
+    candidates = [
+        course
+        for course in courses
+        if course.pk not in status_by_course and (course.archived or course.previous_edition_id)
+    ]
+    if not candidates or not status_by_course:
+        return status_by_course
+    neighbours: dict[int, set[int]] = {}
+    for pk, previous in CoursePage.objects.filter(previous_edition__isnull=False).values_list(
+        "pk", "previous_edition_id"
+    ):
+        neighbours.setdefault(pk, set()).add(previous)
+        neighbours.setdefault(previous, set()).add(pk)
+    statuses = dict(status_by_course)
+    for course in candidates:
+        family, frontier = {course.pk}, [course.pk]
+        while frontier:
+            linked = neighbours.get(frontier.pop(), set()) - family
+            family |= linked
+            frontier.extend(linked)
+        found = {status_by_course[pk] for pk in family if pk in status_by_course}
+        for status in (Enrollment.Status.COMPLETED, Enrollment.Status.ACTIVE):
+            if status in found:
+                statuses[course.pk] = status
+                break
+    return statuses
+
+
 def path_status(path: LearningPath, enrollment: PathEnrollment | None, status_by_course: dict[int, str]) -> PathStatus:
-    """Each step's state: completed, enrolled, available or locked (sequential paths)."""
+    """Each step's state: completed, enrolled, available or locked (sequential paths). A course
+    taken in another edition than the step names counts (statuses_across_editions)."""
+    status_by_course = statuses_across_editions([step.course for step in path.steps.all()], status_by_course)
     steps = []
     previous_done = True
     done = 0

@@ -31,7 +31,7 @@ from learning.exceptions import (
     PrerequisitesMissing,
 )
 from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment, WaitlistEntry
-from learning.selectors import lesson_course_id
+from learning.selectors import lesson_course_id, statuses_across_editions
 from learning.signals import course_completed, course_completion_withdrawn
 
 logger = logging.getLogger(__name__)
@@ -95,6 +95,19 @@ def enrollment_missing_prerequisites(*, user, course: CoursePage) -> list[str]:
     return _missing_prerequisites(user, course)
 
 
+def enrollment_in_other_edition(*, user, course: CoursePage, requested: CoursePage | None = None) -> Enrollment | None:
+    """The user's active or completed enrollment in another edition of `course`, if any.
+
+    `course` is the current edition, `requested` the page the learner came from (when older).
+    No query for a course that has only one edition (no previous edition, nothing newer).
+    Taking a completed course again is `enrollment_start_new_run`, not a second enrollment.
+    """
+    if course.previous_edition_id is None and (requested is None or requested.pk == course.pk):
+        return None
+    others = course_edition_family(course) - {course.pk}
+    return Enrollment.objects.current().filter(user=user, course_id__in=others).select_related("course").first()
+
+
 def _seats_taken(course: CoursePage) -> int:
     return Enrollment.objects.filter(course=course).holding_seats().count()
 
@@ -111,6 +124,7 @@ def enrollment_create(*, user, course: CoursePage, source: str = Enrollment.Sour
     unchanged with created=False. Staff and waitlist enrollments skip the enrollment window,
     the price and the prerequisites, never the capacity.
     """
+    requested = course
     course = course_current_edition(course)
     course = _lock_course(course.pk)
     existing = (
@@ -121,6 +135,11 @@ def enrollment_create(*, user, course: CoursePage, source: str = Enrollment.Sour
     )
     if existing is not None and existing.is_current:
         return existing, False
+    # A learner of an earlier edition keeps it: enrolling again (from either edition's page)
+    # answers that enrollment rather than starting a second copy of the course.
+    in_other_edition = enrollment_in_other_edition(user=user, course=course, requested=requested)
+    if in_other_edition is not None:
+        return in_other_edition, False
     if source == Enrollment.Source.SELF or source == Enrollment.Source.PATH:
         if not course.enrollment_is_open():
             raise EnrollmentClosed()
@@ -181,14 +200,25 @@ def waitlist_promote(*, course: CoursePage) -> list[Enrollment]:
             continue
         if created:
             promoted.append(enrollment)
+        else:
+            entry.delete()  # already holds the course (e.g. in another edition): no longer waiting
     return promoted
+
+
+@transaction.atomic
+def waitlist_promote_after_change(*, course: CoursePage) -> list[Enrollment]:
+    """Give seats that opened without a drop (the course now has more) to the waitlist."""
+    return waitlist_promote(course=_lock_course(course.pk))
 
 
 @transaction.atomic
 def waitlist_join(*, user, course: CoursePage) -> WaitlistEntry:
     """Queue for a full course. Refused when the learner could enroll right away or is enrolled."""
+    requested = course
     course = _lock_course(course_current_edition(course).pk)
     if Enrollment.objects.current().filter(user=user, course=course).exists():
+        raise AlreadyEnrolled()
+    if enrollment_in_other_edition(user=user, course=course, requested=requested) is not None:
         raise AlreadyEnrolled()
     if not course.enrollment_is_open():
         raise EnrollmentClosed()
@@ -235,9 +265,10 @@ def lesson_complete(*, user, lesson: LessonPage, by_assessment: bool = False) ->
     A lesson holding an assessment that counts toward completion completes only through it:
     assessments call this with by_assessment=True once the learner passed everything there.
     """
+    # Not enrolled comes first: someone outside the course learns nothing about its lessons.
+    enrollment = _enrollment_for_lesson(user=user, lesson=lesson, lock=True)
     if not by_assessment and lesson.completes_by_assessment:
         raise AssessmentRequired()
-    enrollment = _enrollment_for_lesson(user=user, lesson=lesson, lock=True)
     now = timezone.now()
     progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
     if progress.completed_at is None:
@@ -420,9 +451,11 @@ def path_enroll(*, user, path: LearningPath) -> PathEnrollment:
 
 
 def _path_enroll_next(*, user, path: LearningPath) -> Enrollment | None:
-    taken = set(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
-    statuses = dict(taken)
-    for step in path.steps.select_related("course"):
+    statuses = dict(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
+    steps = list(path.steps.select_related("course"))
+    # A step's course taken in another edition counts as taken.
+    statuses = statuses_across_editions([step.course for step in steps], statuses)
+    for step in steps:
         status = statuses.get(step.course_id)
         if status == Enrollment.Status.COMPLETED:
             continue
@@ -436,8 +469,11 @@ def _path_enroll_next(*, user, path: LearningPath) -> Enrollment | None:
 def path_progress_after_completion(*, user, course_id: int) -> None:
     """After a course completes: unlock (enroll in) the next course of each path that has it,
     and mark paths whose courses are all complete."""
+    # A path names one edition of each course; the learner may have completed another.
+    course = CoursePage.objects.filter(pk=course_id).only("id", "previous_edition_id").first()
+    editions = course_edition_family(course) if course is not None else {course_id}
     for path_enrollment in (
-        PathEnrollment.objects.filter(user=user, path__steps__course_id=course_id).select_related("path").distinct()
+        PathEnrollment.objects.filter(user=user, path__steps__course_id__in=editions).select_related("path").distinct()
     ):
         path = path_enrollment.path
         if path.sequential:
@@ -445,12 +481,11 @@ def path_progress_after_completion(*, user, course_id: int) -> None:
                 _path_enroll_next(user=user, path=path)
             except LearningError as error:
                 logger.info("path: next course not enrolled", extra={"path": path.pk, "code": error.get_codes()})
-        course_ids = set(path.steps.values_list("course_id", flat=True))
-        completed = set(
-            Enrollment.objects.filter(
-                user=user, status=Enrollment.Status.COMPLETED, course_id__in=course_ids
-            ).values_list("course_id", flat=True)
-        )
+        steps = list(path.steps.select_related("course"))
+        statuses = dict(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
+        statuses = statuses_across_editions([step.course for step in steps], statuses)
+        course_ids = {step.course_id for step in steps}
+        completed = {pk for pk in course_ids if statuses.get(pk) == Enrollment.Status.COMPLETED}
         if course_ids and completed >= course_ids and path_enrollment.completed_at is None:
             PathEnrollment.objects.filter(pk=path_enrollment.pk, completed_at__isnull=True).update(
                 completed_at=timezone.now()

@@ -3,8 +3,12 @@
 Sections are owned separately; add yours in its own block below and leave the others alone.
 """
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.db import router
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.shortcuts import redirect, render
 from wagtail import hooks
+from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_outline_for_path
@@ -66,3 +70,59 @@ def register_roster_viewset():
 
 
 # === End of instructor roster block =========================================================
+
+
+# === Deleting pages that hold learner history ===============================================
+# Learner records point at course and lesson pages with on_delete=PROTECT, so such a delete
+# can never go through. Without these hooks the admin would try and answer 500
+# (ProtectedError); with them the editor is told why and pointed to "Unpublish", which keeps
+# the history. Django's own deletion collector decides, so every PROTECT reference counts,
+# whichever app holds it.
+
+
+def _protected_records(pages) -> int:
+    """How many rows protect `pages` and their subpages from deletion (0: deletable)."""
+    subtree = Page.objects.none()
+    for page in pages:
+        subtree |= Page.objects.descendant_of(page, inclusive=True)
+    collector = Collector(using=router.db_for_write(Page))
+    try:
+        collector.collect(subtree)
+    except ProtectedError as error:
+        return len(error.protected_objects)
+    except RestrictedError as error:
+        return len(error.restricted_objects)
+    return 0
+
+
+def _refuse_delete(request, title: str, count: int):
+    messages.error(
+        request,
+        f"“{title}” cannot be deleted: {count} record{'s' if count != 1 else ''} that must be kept "
+        "(learners' enrollments, progress, attempts …) point at it or its subpages. Unpublish it "
+        "instead: learners keep their history.",
+    )
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_pages_with_learner_history(request, page):
+    count = _protected_records([page])
+    if not count:
+        return None
+    _refuse_delete(request, page.get_admin_display_title(), count)
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_pages_with_learner_history(request, action_type, objects, action_class_instance):
+    if action_type != "delete" or not objects or not isinstance(objects[0], Page):
+        return None
+    count = _protected_records(objects)
+    if not count:
+        return None
+    titles = ", ".join(page.get_admin_display_title() for page in objects)
+    _refuse_delete(request, titles, count)
+    return redirect(action_class_instance.next_url or "wagtailadmin_home")
+
+
+# === End of page deletion block =============================================================

@@ -47,7 +47,8 @@ class LearnerCourse:
     """What the course page shows this visitor about themselves and the course.
 
     `state` is one of: anonymous, enrolled, completed, can_enroll, full, closed, paid,
-    prerequisites, newer_edition.
+    prerequisites, newer_edition, other_edition (enrolled in, or completed, an earlier edition:
+    `other_enrollment`).
     """
 
     state: str
@@ -57,6 +58,7 @@ class LearnerCourse:
     seats_left: int | None = None
     newer_edition_url: str | None = None
     opens_at: object = None
+    other_enrollment: Enrollment | None = None
 
     @property
     def completed_ids(self) -> set[int]:
@@ -155,6 +157,10 @@ def _learner_course(request, course, outline) -> LearnerCourse:
     if progress is not None:
         state = "completed" if progress.enrollment.status == Enrollment.Status.COMPLETED else "enrolled"
         return LearnerCourse(state=state, progress=progress)
+    # Only a later edition asks: the learner may hold an earlier one, which they keep.
+    other = services.enrollment_in_other_edition(user=user, course=course) if course.previous_edition_id else None
+    if other is not None:
+        return LearnerCourse(state="other_edition", other_enrollment=other)
     if not course.enrollment_is_open():
         return LearnerCourse(state="closed", opens_at=_opens_at(course))
     if not course.is_free:

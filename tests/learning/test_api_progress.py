@@ -5,6 +5,7 @@ import pytest
 from learning import services
 from learning.models import Enrollment, LessonProgress
 from learning.selectors import lesson_course_id
+from tests.assessments.builders import build_quiz, place
 from tests.learning.clients import jwt_client, session_client
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +248,11 @@ def test_beacons_past_ninety_percent_of_a_completed_lesson_stay_within_three_que
         again = client.post(VIDEO_URL, {"lesson": lesson.pk, "position": 95, "duration": 100}, format="json")
     assert again.json()["data"]["completed"] is False  # it was complete already: nothing re-run
     assert LessonProgress.objects.get(lesson=lesson).video_position == 95
+
+
+def test_complete_of_an_assessment_lesson_without_an_enrollment_is_not_enrolled(enrolled, other_student):
+    """A learner outside the course is told to enroll, not what completes the lesson."""
+    lesson = place(enrolled.lessons[0], build_quiz())
+    response = session_client(other_student).post(COMPLETE_URL, {"lesson": lesson.pk}, format="json")
+    assert response.status_code == 403
+    assert _error(response)["code"] == "not_enrolled"

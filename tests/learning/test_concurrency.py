@@ -8,6 +8,7 @@ from learning.models import Enrollment
 from learning.signals import course_completed
 from tests.concurrency import run_in_threads
 from tests.factories import UserFactory
+from tests.learning.clients import jwt_client
 
 # serialized_rollback: a transactional test flushes the tables; this restores what the
 # migrations created (the Wagtail root page, the role groups) for the tests after it.
@@ -30,6 +31,27 @@ def test_twenty_parallel_enrollments_for_the_last_five_seats(make_course):
     assert len(refused) == 15
     assert all(isinstance(error, CourseFull) for error in refused), refused
     assert Enrollment.objects.filter(course=built.course, status=Enrollment.Status.ACTIVE).count() == 10
+
+
+def test_twenty_parallel_enroll_requests_through_the_api_for_the_last_five_seats(make_course):
+    """The same invariant as learners meet it: 20 POST /api/v1/enrollments/ at once, each
+    its own request and transaction, for the last 5 seats: five 201s and fifteen course_full."""
+    built = make_course(modules=1, lessons=1, capacity=6)
+    services.enrollment_create(user=UserFactory(), course=built.course)
+    clients = [jwt_client(UserFactory()) for _ in range(20)]
+    body = {"course": built.course.pk}
+
+    results = run_in_threads(
+        [lambda client=client: client.post("/api/v1/enrollments/", body, format="json") for client in clients]
+    )
+
+    assert [kind for kind, _ in results] == ["ok"] * 20, results
+    answers = sorted(
+        (response.status_code, response.json()["errors"][0]["code"] if response.status_code != 201 else "")
+        for _, response in results
+    )
+    assert answers == [(201, "")] * 5 + [(409, "course_full")] * 15
+    assert Enrollment.objects.filter(course=built.course, status=Enrollment.Status.ACTIVE).count() == 6
 
 
 def test_the_same_enroll_request_in_parallel_gives_one_enrollment(make_course, student):

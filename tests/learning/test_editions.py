@@ -7,10 +7,11 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from courses.editions import course_edition_published
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.models import CoursePage, LearningPath, LearningPathStep, LessonPage, ModulePage
 from courses.selectors import catalog_courses, course_outline
 from learning import services
-from learning.models import LessonProgress
+from learning.exceptions import AlreadyEnrolled
+from learning.models import Enrollment, LessonProgress, PathEnrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +279,76 @@ def test_deleting_the_old_edition_keeps_the_new_edition(instructor_client, old, 
 
     new.refresh_from_db()
     assert new.previous_edition_id is None and new.live
+
+
+def test_a_learner_of_the_old_edition_enrolling_again_keeps_one_enrollment(instructor_client, old, instructor, student):
+    """Idempotent across editions: the same enroll request after the new edition is published
+    answers the learner's enrollment in the old edition, from either edition's page."""
+    enrollment, _ = services.enrollment_create(user=student, course=old.course)
+    copy_in_admin(instructor_client, old.course)
+    new = publish_in_admin(instructor_client, new_edition_of(old.course), [instructor])
+
+    again, created = services.enrollment_create(user=student, course=old.course)
+    from_new_page, created_there = services.enrollment_create(user=student, course=new)
+
+    assert (again.pk, created) == (enrollment.pk, False)
+    assert (from_new_page.pk, created_there) == (enrollment.pk, False)
+    assert Enrollment.objects.filter(user=student).count() == 1
+
+
+def test_a_learner_of_the_old_edition_cannot_queue_for_the_new_one(instructor_client, old, instructor, student):
+    services.enrollment_create(user=student, course=old.course)
+    copy_in_admin(instructor_client, old.course)
+    new = publish_in_admin(instructor_client, new_edition_of(old.course), [instructor])
+    CoursePage.objects.filter(pk=new.pk).update(capacity=0)
+
+    with pytest.raises(AlreadyEnrolled):
+        services.waitlist_join(user=student, course=new)
+
+
+def test_the_new_edition_page_sends_a_learner_of_the_old_one_back_to_it(
+    instructor_client, old, instructor, student, client
+):
+    services.enrollment_create(user=student, course=old.course, source=Enrollment.Source.SELF)
+    copy_in_admin(instructor_client, old.course)
+    new = publish_in_admin(instructor_client, new_edition_of(old.course), [instructor])
+
+    client.force_login(student)
+    html = client.get(new.url).content.decode()
+
+    assert 'data-state="other_edition"' in html
+    assert "You are enrolled in edition 1 of this course" in html
+    assert f'href="{old.course.url}"' in html
+    assert 'data-testid="enroll-button"' not in html
+    response = client.post(f"/learning/courses/{new.pk}/enroll/", {"next": new.url})
+    assert response.status_code == 302 and response.url == old.course.url
+    assert Enrollment.objects.filter(user=student).count() == 1
+
+
+def test_a_path_naming_the_old_edition_follows_its_learners_into_the_new_one(
+    instructor_client, old, instructor, student, client, make_course, django_capture_on_commit_callbacks
+):
+    """The path still names the first edition; joining it enrolls in the newest edition, the
+    path shows that course as enrolled, and completing it unlocks the next course."""
+    following = make_course(modules=1, lessons=1)
+    path = LearningPath.objects.create(title="Track", slug="track", summary="Two courses.", sequential=True)
+    LearningPathStep.objects.create(path=path, course=old.course, sort_order=0)
+    LearningPathStep.objects.create(path=path, course=following.course, sort_order=1)
+    copy_in_admin(instructor_client, old.course)
+    new = publish_in_admin(instructor_client, new_edition_of(old.course), [instructor])
+
+    services.path_enroll(user=student, path=path)
+    services.path_enroll(user=student, path=path)
+    [enrollment] = Enrollment.objects.filter(user=student)
+    assert enrollment.course_id == new.pk
+    client.force_login(student)
+    html = client.get(path.get_absolute_url()).content.decode()
+    assert html.count('data-state="enrolled"') == 1 and html.count('data-state="locked"') == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in LessonPage.objects.live().descendant_of(new):
+            services.lesson_complete(user=student, lesson=lesson)
+    assert Enrollment.objects.filter(user=student, course=following.course, source=Enrollment.Source.PATH).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lesson_complete(user=student, lesson=following.lessons[0])
+    assert PathEnrollment.objects.get(user=student, path=path).completed_at is not None

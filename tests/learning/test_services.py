@@ -19,6 +19,7 @@ from learning.exceptions import (
 )
 from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment, WaitlistEntry
 from learning.signals import course_completed
+from tests.builders import publish
 from tests.factories import CompetencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,17 @@ def test_waitlist_position_follows_arrival_time_not_row_id(make_course, student,
     WaitlistEntry.objects.filter(pk=earlier.pk).update(created_at=later.created_at - timedelta(minutes=5))
     assert services.waitlist_position(user=other_student, course=built.course) == 1
     assert services.waitlist_position(user=student, course=built.course) == 2
+
+
+def test_publishing_more_seats_enrolls_the_waitlist_in_order(make_course, student, other_student):
+    built = make_course(capacity=1)
+    services.enrollment_create(user=UserFactory(), course=built.course)
+    services.waitlist_join(user=student, course=built.course)
+    services.waitlist_join(user=other_student, course=built.course)
+
+    built.course.capacity = 2
+    publish(built.course)
+
+    assert Enrollment.objects.get(user=student, course=built.course).source == Enrollment.Source.WAITLIST
+    assert not Enrollment.objects.filter(user=other_student).exists()
+    assert list(WaitlistEntry.objects.values_list("user", flat=True)) == [other_student.pk]
