@@ -421,8 +421,10 @@ def demo_student_progress_seed(
     """
     for item in catalog.DEMO_STUDENT_ENROLLMENTS:
         course = learning_services.course_current_edition(_course_by_slug(index, item["course"]))
-        if Enrollment.objects.filter(user=student, course=course).exists():
+        existing = Enrollment.objects.filter(user=student, course=course).first()
+        if existing is not None:
             report.existing["enrollments"] += 1
+            report.existing["completed lessons"] += existing.lesson_progress.filter(completed_at__isnull=False).count()
             continue
         source = Enrollment.Source.PATH if item.get("path") else Enrollment.Source.SELF
         enrollment, _ = learning_services.enrollment_create(user=student, course=course, source=source)

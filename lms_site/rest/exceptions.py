@@ -56,6 +56,10 @@ def envelope_exception_handler(exc, context):
         errors = _flatten(exc.detail)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        if isinstance(detail, dict) and "detail" in detail:
+            # simplejwt's token errors carry {"detail", "code", "messages": [...]}: one error, not
+            # one per key of that debugging structure.
+            detail = detail["detail"]
         errors = _flatten(detail)
         default_code = getattr(exc, "default_code", "error")
         for error in errors:

@@ -123,6 +123,54 @@ def test_administrator_changes_roles_in_wagtail_admin(client, administrator, stu
     assert student.time_zone == "America/New_York"
 
 
+def test_administrator_changes_roles_of_a_site_signup_without_first_and_last_names(client, administrator, student):
+    # A sign-up gives a display name only; Wagtail's stock user form would demand first and last
+    # names before it saved a role change.
+    User.objects.filter(pk=student.pk).update(first_name="", last_name="")
+    client.force_login(administrator)
+    mentor_group = Group.objects.get(name=roles.MENTOR)
+    response = client.post(
+        f"/admin/users/edit/{student.pk}/",
+        {
+            "email": student.email,
+            "display_name": student.display_name,
+            "time_zone": "UTC",
+            "is_active": "on",
+            "groups": [mentor_group.pk],
+            "password1": "",
+            "password2": "",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    student.refresh_from_db()
+    assert list(student.groups.values_list("name", flat=True)) == ["Mentor"]
+    assert (student.first_name, student.last_name) == ("", "")
+
+
+def test_administrator_changes_roles_in_django_admin(client, administrator, student):
+    client.force_login(administrator)
+    mentor_group = Group.objects.get(name=roles.MENTOR)
+    response = client.post(
+        f"/django-admin/accounts/user/{student.pk}/change/",
+        {
+            "email": student.email,
+            "display_name": student.display_name,
+            "first_name": "",
+            "last_name": "",
+            "time_zone": "UTC",
+            "is_active": "on",
+            "groups": [mentor_group.pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    student.refresh_from_db()
+    assert list(student.groups.values_list("name", flat=True)) == ["Mentor"]
+
+
 def test_administrator_manages_users_in_django_admin(client, administrator, student):
     client.force_login(administrator)
     assert client.get("/django-admin/accounts/user/").status_code == 200

@@ -24,6 +24,15 @@ def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
+def _assert_one_token_error(response):
+    """A refused token is one error in the envelope, not simplejwt's debugging structure split into fields."""
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["errors"] == [
+        {"code": "token_not_valid", "message": "Given token not valid for any token type", "field": None}
+    ]
+
+
 def test_obtain_gives_access_and_refresh_tokens(api_client, student):
     tokens = _obtain(api_client, student)
     assert set(tokens) == {"access", "refresh"}
@@ -86,6 +95,7 @@ def test_alg_none_token_is_refused(api_client, student):
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
     response = api_client.get("/api/v1/me/")
     assert response.status_code == 401
+    _assert_one_token_error(response)
 
 
 def test_tampered_token_is_refused(api_client, student, other_student):
@@ -96,6 +106,7 @@ def test_tampered_token_is_refused(api_client, student, other_student):
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {header}.{_b64(payload)}.{signature}")
     response = api_client.get("/api/v1/me/")
     assert response.status_code == 401
+    _assert_one_token_error(response)
 
 
 def test_refresh_token_cannot_be_used_as_access_token(api_client, student):

@@ -70,3 +70,20 @@ def test_home_page_budget(client, make_course, django_assert_max_num_queries, co
     with django_assert_max_num_queries(9):
         response = client.get("/")
     assert len(response.context["featured_courses"]) == min(course_count, 6)
+
+
+@pytest.mark.parametrize("course_count", [3, 30])
+def test_course_and_lesson_pages_do_not_grow_with_the_catalog(
+    client, make_course, student, django_assert_max_num_queries, course_count
+):
+    """The same course and lesson, signed in, beside a small and a large catalog."""
+    competency = CompetencyFactory()
+    for _ in range(course_count - 1):
+        make_course(modules=1, lessons=1, competencies=[competency], tags=["blue-team"])
+    built = make_course(modules=2, lessons=2, competencies=[competency], tags=["blue-team"])
+    client.force_login(student)
+    for url in (built.course.url, built.lessons[0].url):
+        client.get(url)
+        with django_assert_max_num_queries(7):
+            response = client.get(url)
+        assert response.status_code == 200, url

@@ -207,6 +207,10 @@ class SeededDemoTests(TestCase):
         self.assertEqual(database_counts(), before)
         self.assertEqual(dict(Page.objects.values_list("pk", "latest_revision_id")), revisions_before)
         self.assertIn("nothing created", output)
+        # The second run reports what is there: the student's completed lessons are "existing", not 0.
+        completed = LessonProgress.objects.filter(completed_at__isnull=False).count()
+        self.assertGreater(completed, 0)
+        self.assertRegex(output, rf"completed lessons\s+0 created\s+{completed} existing")
 
     def test_running_again_keeps_an_instructors_edits(self):
         course = CoursePage.objects.get(slug="security-fundamentals")

@@ -48,6 +48,8 @@ def test_production_settings_load_with_real_values():
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SECRET_KEY": "dev-only-insecure-key-never-use-in-production-aaaaaaaaaaaaaaaaaaaa"}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "lms.example.org,*"}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"DATABASE_URL": "sqlite:////tmp/lms.sqlite3"}, "PostgreSQL"),
         ({"DEBUG": "maybe"}, "DEBUG"),

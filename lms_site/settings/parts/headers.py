@@ -69,14 +69,14 @@ CSP_ADMIN_DIRECTIVES = {
 }
 
 # The API documentation page (/api/v1/docs/, drf-spectacular's Swagger UI): its bundle comes
-# from SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] (jsDelivr by default); its one inline <script>
-# and <style> carry the request's nonce (templates/drf_spectacular/swagger_ui.html).
+# from our static files (SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"); its one inline
+# <script> and <style> carry the request's nonce (templates/drf_spectacular/swagger_ui.html).
 CSP_API_DOCS_URL_PREFIXES = ("/api/v1/docs/",)
 CSP_API_DOCS_DIRECTIVES = {
     "default-src": [NONE],
-    "script-src": [NONCE, "https://cdn.jsdelivr.net"],
-    "style-src": [NONCE, "https://cdn.jsdelivr.net"],
-    "img-src": [SELF, "data:", "https://cdn.jsdelivr.net"],
+    "script-src": [NONCE, SELF],
+    "style-src": [NONCE, SELF],
+    "img-src": [SELF, "data:"],
     "connect-src": [SELF],
     "frame-ancestors": [NONE],
     "form-action": [SELF],
