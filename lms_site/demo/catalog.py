@@ -533,6 +533,9 @@ NETWORKING_FOR_DEFENDERS = {
     "estimated_hours": 10,
     "price": "0",
     "capacity": None,
+    # A cohort deadline, so the demo dashboard's "Upcoming deadlines" has something to show:
+    # seeded as this many days after the day the course is created.
+    "complete_in_days": 45,
     "tags": ["networking", "blue-team"],
     "competencies": ["IO-WRL-004", "PD-WRL-004", "PD-WRL-001"],
     "instructors": [INSTRUCTOR],

@@ -17,12 +17,15 @@ import uuid
 from base64 import b32decode
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import IO
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Page, Site
 
@@ -276,7 +279,8 @@ def demo_home_seed(*, report: SeedReport, user: User) -> HomePage:
         report.created["home page"] += 1
 
     if default_site is None:
-        Site.objects.create(hostname="localhost", port=80, site_name=SITE_NAME, root_page=home, is_default_site=True)
+        hostname, port = _site_address()
+        Site.objects.create(hostname=hostname, port=port, site_name=SITE_NAME, root_page=home, is_default_site=True)
         Site.clear_site_root_paths_cache()
     elif default_site.root_page_id != home.pk or not default_site.is_default_site:
         if default_site.root_page_id not in (replaced_root_id, root.pk, home.pk):
@@ -289,7 +293,22 @@ def demo_home_seed(*, report: SeedReport, user: User) -> HomePage:
         default_site.site_name = default_site.site_name or SITE_NAME
         default_site.save()
         Site.clear_site_root_paths_cache()
+    if default_site is not None and (default_site.hostname, default_site.port) == ("localhost", 80):
+        # Wagtail's stock site says localhost:80; full URLs (/api/v2/pages/ html_url, emails)
+        # should name the address the demo is served on (WAGTAILADMIN_BASE_URL).
+        address = _site_address()
+        if address != ("localhost", 80):
+            default_site.hostname, default_site.port = address
+            default_site.save(update_fields=["hostname", "port"])
+            Site.clear_site_root_paths_cache()
+            report.notes.append(f"default site now answers as {address[0]}:{address[1]}")
     return home
+
+
+def _site_address() -> tuple[str, int]:
+    """(hostname, port) of WAGTAILADMIN_BASE_URL, the address the site is served on."""
+    url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return url.hostname or "localhost", url.port or (443 if url.scheme == "https" else 80)
 
 
 def _welcome_page_delete(page: Page, *, sites, root: Page) -> None:
@@ -345,6 +364,8 @@ def demo_course_seed(
     created = course is None
     if created:
         course = CoursePage(**_fields(data, COURSE_FIELDS), price=Decimal(data.get("price", "0")))
+        if data.get("complete_in_days"):
+            course.complete_by = timezone.localdate() + timedelta(days=data["complete_in_days"])
         course.instructors = [users[email] for email in data["instructors"]]
         course.competencies = [competencies[code] for code in data["competencies"]]
         course.prerequisites = [_course_by_slug(index, slug) for slug in data.get("prerequisites", ())]

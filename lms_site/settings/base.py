@@ -230,6 +230,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "WCHI LMS"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# /api/v2/pages/ builds its detail_url links on the same public address.
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "md", "csv", "zip", "pcap", "pcapng", "json", "mp4", "webm"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

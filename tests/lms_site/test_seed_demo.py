@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, Site
 
@@ -114,6 +115,22 @@ class SeededDemoTests(TestCase):
         self.assertIsInstance(site.root_page.specific, HomePage)
         self.assertEqual(site.site_name, "WCHI LMS")
         self.assertEqual(Page.objects.filter(depth=2).count(), 1)
+
+    def test_the_default_site_answers_on_the_served_address(self):
+        """Full URLs (the pages API's html_url, emails) name WAGTAILADMIN_BASE_URL, not localhost:80."""
+        site = Site.objects.get(is_default_site=True)
+        self.assertEqual((site.hostname, site.port), ("127.0.0.1", 8000))
+        course = CoursePage.objects.live().first()
+        self.assertTrue(course.full_url.startswith("http://127.0.0.1:8000/courses/"), course.full_url)
+
+    def test_the_demo_student_has_an_upcoming_deadline_on_the_dashboard(self):
+        student = User.objects.get(email=catalog.DEMO_STUDENT)
+        self.client.force_login(student)
+        response = self.client.get("/dashboard/")
+        deadlines = [item.enrollment.course.slug for item in response.context["dashboard"].deadlines]
+        self.assertEqual(deadlines, ["networking-for-defenders"])
+        course = CoursePage.objects.get(slug="networking-for-defenders")
+        self.assertEqual((course.complete_by - timezone.localdate()).days, 45)
 
     def test_courses_carry_catalog_metadata(self):
         for course in CoursePage.objects.prefetch_related("competencies", "tags"):
