@@ -38,6 +38,12 @@ class CertificateAlreadyReissued(CertificateError):
     default_detail = "This certificate was already reissued; reissue its replacement instead."
 
 
+class CertificateHolderErased(CertificateError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "certificate_holder_erased"
+    default_detail = "The holder's account was erased at their request; their certificate cannot be reissued."
+
+
 class RecertificationNotOpen(CertificateError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "recertification_not_open"

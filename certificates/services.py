@@ -30,6 +30,7 @@ from certificates import selectors
 from certificates.exceptions import (
     CertificateAlreadyReissued,
     CertificateAlreadyRevoked,
+    CertificateHolderErased,
     CertificateNotFound,
     CourseNotCompleted,
     RecertificationInProgress,
@@ -181,6 +182,9 @@ def certificate_reissue(*, certificate: Certificate, by) -> Certificate:
     old = _lock(certificate)
     if Certificate.objects.filter(replaces=old).exists():
         raise CertificateAlreadyReissued()
+    if old.learner_name == HOLDER_REMOVED_NAME:
+        # Erasure removed the holder's name and PDF; a reissue would print a new one.
+        raise CertificateHolderErased()
     now = timezone.now()
     new = Certificate.objects.create(
         user_id=old.user_id,

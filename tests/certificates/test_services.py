@@ -9,6 +9,7 @@ from certificates import services
 from certificates.exceptions import (
     CertificateAlreadyReissued,
     CertificateAlreadyRevoked,
+    CertificateHolderErased,
     CourseNotCompleted,
     RevocationReasonRequired,
 )
@@ -167,6 +168,18 @@ def test_reissuing_renders_a_fresh_pdf(certificate, administrator, django_captur
     new.refresh_from_db()
     certificate.refresh_from_db()
     assert new.pdf and new.pdf.name != certificate.pdf.name
+
+
+def test_an_erased_holders_certificate_is_not_reissued(certificate, administrator, django_capture_on_commit_callbacks):
+    """Erasure blanked the name and deleted the PDF; a reissue must not print a new one."""
+    from certificates.privacy import certificates_erase
+
+    certificates_erase(certificate.user)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CertificateHolderErased):
+        services.certificate_reissue(certificate=certificate, by=administrator)
+    certificate.refresh_from_db()
+    assert not certificate.pdf and certificate.revoked_at is None
+    assert not Certificate.objects.filter(replaces=certificate).exists()
 
 
 def test_a_certificate_is_reissued_only_once(certificate, administrator):
