@@ -188,18 +188,52 @@ def path_statuses_for(user, status_by_course: dict[int, str] | None = None) -> l
     )
     if status_by_course is None:
         status_by_course = dict(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
+    links = EditionLinks()
     return [
-        path_status(path_enrollment.path, path_enrollment, status_by_course) for path_enrollment in path_enrollments
+        path_status(path_enrollment.path, path_enrollment, status_by_course, links)
+        for path_enrollment in path_enrollments
     ]
 
 
-def statuses_across_editions(courses, status_by_course: dict[int, str]) -> dict[int, str]:
+class EditionLinks:
+    """The links between a course's editions (`CoursePage.previous_edition`), read with one
+    query the first time they are needed and then walked in memory. One instance per request
+    (or per service call) serves any number of courses and paths."""
+
+    def __init__(self):
+        self._neighbours: dict[int, set[int]] | None = None
+
+    def _load(self) -> dict[int, set[int]]:
+        if self._neighbours is None:
+            neighbours: dict[int, set[int]] = {}
+            for pk, previous in CoursePage.objects.filter(previous_edition__isnull=False).values_list(
+                "pk", "previous_edition_id"
+            ):
+                neighbours.setdefault(pk, set()).add(previous)
+                neighbours.setdefault(previous, set()).add(pk)
+            self._neighbours = neighbours
+        return self._neighbours
+
+    def family(self, course_id: int) -> set[int]:
+        """Ids of every edition of the course, older and newer, itself included."""
+        neighbours = self._load()
+        family, frontier = {course_id}, [course_id]
+        while frontier:
+            linked = neighbours.get(frontier.pop(), set()) - family
+            family |= linked
+            frontier.extend(linked)
+        return family
+
+
+def statuses_across_editions(
+    courses, status_by_course: dict[int, str], links: EditionLinks | None = None
+) -> dict[int, str]:
     """`status_by_course` (course id → the learner's enrollment status) with an entry for each
     of `courses` the learner took in another edition: a path step names one edition of a
     course, while new enrollments go to the newest one and earlier learners keep theirs.
 
     No query unless one of `courses` without a status of its own has other editions (it is
-    archived or has a previous edition); then one query reads the links between editions.
+    archived or has a previous edition); then `links` reads the links between editions once.
     """
     candidates = [
         course
@@ -208,20 +242,10 @@ def statuses_across_editions(courses, status_by_course: dict[int, str]) -> dict[
     ]
     if not candidates or not status_by_course:
         return status_by_course
-    neighbours: dict[int, set[int]] = {}
-    for pk, previous in CoursePage.objects.filter(previous_edition__isnull=False).values_list(
-        "pk", "previous_edition_id"
-    ):
-        neighbours.setdefault(pk, set()).add(previous)
-        neighbours.setdefault(previous, set()).add(pk)
+    links = links or EditionLinks()
     statuses = dict(status_by_course)
     for course in candidates:
-        family, frontier = {course.pk}, [course.pk]
-        while frontier:
-            linked = neighbours.get(frontier.pop(), set()) - family
-            family |= linked
-            frontier.extend(linked)
-        found = {status_by_course[pk] for pk in family if pk in status_by_course}
+        found = {status_by_course[pk] for pk in links.family(course.pk) if pk in status_by_course}
         for status in (Enrollment.Status.COMPLETED, Enrollment.Status.ACTIVE):
             if status in found:
                 statuses[course.pk] = status
@@ -229,10 +253,16 @@ def statuses_across_editions(courses, status_by_course: dict[int, str]) -> dict[
     return statuses
 
 
-def path_status(path: LearningPath, enrollment: PathEnrollment | None, status_by_course: dict[int, str]) -> PathStatus:
+def path_status(
+    path: LearningPath,
+    enrollment: PathEnrollment | None,
+    status_by_course: dict[int, str],
+    links: EditionLinks | None = None,
+) -> PathStatus:
     """Each step's state: completed, enrolled, available or locked (sequential paths). A course
-    taken in another edition than the step names counts (statuses_across_editions)."""
-    status_by_course = statuses_across_editions([step.course for step in path.steps.all()], status_by_course)
+    taken in another edition than the step names counts (statuses_across_editions); pass one
+    `links` for all the paths of a page, so the edition links are read once."""
+    status_by_course = statuses_across_editions([step.course for step in path.steps.all()], status_by_course, links)
     steps = []
     previous_done = True
     done = 0

@@ -31,7 +31,7 @@ from learning.exceptions import (
     PrerequisitesMissing,
 )
 from learning.models import CompetencyAttainment, Enrollment, LessonProgress, PathEnrollment, WaitlistEntry
-from learning.selectors import lesson_course_id, statuses_across_editions
+from learning.selectors import EditionLinks, lesson_course_id, statuses_across_editions
 from learning.signals import course_completed, course_completion_withdrawn
 
 logger = logging.getLogger(__name__)
@@ -53,20 +53,8 @@ def course_current_edition(course: CoursePage) -> CoursePage:
 
 
 def course_edition_family(course: CoursePage) -> set[int]:
-    """Ids of every edition of the course, older and newer."""
-    family = {course.pk}
-    older = course
-    while older.previous_edition_id and older.previous_edition_id not in family:
-        family.add(older.previous_edition_id)
-        older = CoursePage.objects.filter(pk=older.previous_edition_id).only("id", "previous_edition_id").first()
-        if older is None:
-            break
-    frontier = set(family)
-    while frontier:
-        newer = set(CoursePage.objects.filter(previous_edition_id__in=frontier).values_list("pk", flat=True)) - family
-        family |= newer
-        frontier = newer
-    return family
+    """Ids of every edition of the course, older and newer (one query)."""
+    return EditionLinks().family(course.pk)
 
 
 def _lock_course(course_id: int) -> CoursePage:
@@ -95,14 +83,15 @@ def enrollment_missing_prerequisites(*, user, course: CoursePage) -> list[str]:
     return _missing_prerequisites(user, course)
 
 
-def enrollment_in_other_edition(*, user, course: CoursePage, requested: CoursePage | None = None) -> Enrollment | None:
+def enrollment_in_other_edition(*, user, course: CoursePage) -> Enrollment | None:
     """The user's active or completed enrollment in another edition of `course`, if any.
 
-    `course` is the current edition, `requested` the page the learner came from (when older).
-    No query for a course that has only one edition (no previous edition, nothing newer).
-    Taking a completed course again is `enrollment_start_new_run`, not a second enrollment.
+    `course` is the current edition (the newest published one): only an edition with a
+    previous edition can have others, so a course's first edition costs no query; a later one
+    costs two (the edition links, the enrollment). Taking a completed course again is
+    `enrollment_start_new_run`, not a second enrollment.
     """
-    if course.previous_edition_id is None and (requested is None or requested.pk == course.pk):
+    if course.previous_edition_id is None:
         return None
     others = course_edition_family(course) - {course.pk}
     return Enrollment.objects.current().filter(user=user, course_id__in=others).select_related("course").first()
@@ -124,7 +113,6 @@ def enrollment_create(*, user, course: CoursePage, source: str = Enrollment.Sour
     unchanged with created=False. Staff and waitlist enrollments skip the enrollment window,
     the price and the prerequisites, never the capacity.
     """
-    requested = course
     course = course_current_edition(course)
     course = _lock_course(course.pk)
     existing = (
@@ -137,8 +125,14 @@ def enrollment_create(*, user, course: CoursePage, source: str = Enrollment.Sour
         return existing, False
     # A learner of an earlier edition keeps it: enrolling again (from either edition's page)
     # answers that enrollment rather than starting a second copy of the course.
-    in_other_edition = enrollment_in_other_edition(user=user, course=course, requested=requested)
+    # Staff enrolling someone from this edition's roster are told, not handed the other
+    # edition's record (they may not teach that edition).
+    in_other_edition = enrollment_in_other_edition(user=user, course=course)
     if in_other_edition is not None:
+        if source == Enrollment.Source.STAFF:
+            raise AlreadyEnrolled(
+                f"This learner is already enrolled in edition {in_other_edition.course.edition} of this course."
+            )
         return in_other_edition, False
     if source == Enrollment.Source.SELF or source == Enrollment.Source.PATH:
         if not course.enrollment_is_open():
@@ -214,11 +208,10 @@ def waitlist_promote_after_change(*, course: CoursePage) -> list[Enrollment]:
 @transaction.atomic
 def waitlist_join(*, user, course: CoursePage) -> WaitlistEntry:
     """Queue for a full course. Refused when the learner could enroll right away or is enrolled."""
-    requested = course
     course = _lock_course(course_current_edition(course).pk)
     if Enrollment.objects.current().filter(user=user, course=course).exists():
         raise AlreadyEnrolled()
-    if enrollment_in_other_edition(user=user, course=course, requested=requested) is not None:
+    if enrollment_in_other_edition(user=user, course=course) is not None:
         raise AlreadyEnrolled()
     if not course.enrollment_is_open():
         raise EnrollmentClosed()

@@ -4,8 +4,12 @@ Receivers get `enrollment` (a learning.models.Enrollment). Certificates, notific
 integrations subscribe to it; learning itself uses it to move learners along their paths.
 """
 
+import logging
+
 from django.dispatch import Signal, receiver
 from wagtail.signals import page_published
+
+logger = logging.getLogger(__name__)
 
 course_completed = Signal()
 
@@ -30,5 +34,12 @@ def _promote_waitlist_when_seats_open(sender, instance, **kwargs):
     from learning.models import WaitlistEntry
     from learning.services import waitlist_promote_after_change
 
-    if isinstance(instance, CoursePage) and WaitlistEntry.objects.filter(course_id=instance.pk).exists():
+    if not isinstance(instance, CoursePage) or not WaitlistEntry.objects.filter(course_id=instance.pk).exists():
+        return
+    # Wagtail sends page_published after the page is saved and committed, and logs the publish
+    # after the receivers: a failure here must not turn a publish that went live into an error
+    # page without its log entry. The waitlist is promoted again at the next drop or publish.
+    try:
         waitlist_promote_after_change(course=instance)
+    except Exception:
+        logger.exception("waitlist: promotion after publishing course %s failed", instance.pk)

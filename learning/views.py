@@ -187,7 +187,8 @@ def path_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and paths:
         joined = {pe.path_id: pe for pe in PathEnrollment.objects.filter(user=request.user)}
         statuses = _course_statuses(request.user)
-    items = [selectors.path_status(path, joined.get(path.pk), statuses) for path in paths]
+    links = selectors.EditionLinks()
+    items = [selectors.path_status(path, joined.get(path.pk), statuses, links) for path in paths]
     return render(request, "learning/path_list.html", {"paths": items})
 
 

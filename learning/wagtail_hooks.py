@@ -3,9 +3,10 @@
 Sections are owned separately; add yours in its own block below and leave the others alone.
 """
 
+from django.apps import apps
 from django.contrib import messages
 from django.db import router
-from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.db.models.deletion import PROTECT, RESTRICT, Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
 from wagtail import hooks
 from wagtail.models import Page
@@ -80,11 +81,33 @@ def register_roster_viewset():
 # whichever app holds it.
 
 
+def _direct_protection(subtree) -> bool:
+    """Whether a PROTECT or RESTRICT foreign key points straight at a page of `subtree`: one
+    EXISTS per such relation, whatever the number of learner rows (the common case)."""
+    page_ids = subtree.values("pk")
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not (field.many_to_one and field.concrete and field.remote_field):
+                continue
+            if field.remote_field.on_delete not in (PROTECT, RESTRICT):
+                continue
+            target = field.remote_field.model
+            if not (isinstance(target, type) and issubclass(target, Page)):
+                continue
+            if model._base_manager.filter(**{f"{field.name}__in": page_ids}).exists():
+                return True
+    return False
+
+
 def _protected_records(pages) -> int:
-    """How many rows protect `pages` and their subpages from deletion (0: deletable)."""
+    """How many rows protect `pages` and their subpages from deletion (0: deletable; -1: some,
+    not counted). A direct reference is found with EXISTS; Django's deletion collector, which
+    also follows cascades, decides the rest without loading learner history into memory."""
     subtree = Page.objects.none()
     for page in pages:
         subtree |= Page.objects.descendant_of(page, inclusive=True)
+    if _direct_protection(subtree):
+        return -1
     collector = Collector(using=router.db_for_write(Page))
     try:
         collector.collect(subtree)
@@ -96,9 +119,10 @@ def _protected_records(pages) -> int:
 
 
 def _refuse_delete(request, title: str, count: int):
+    records = "records" if count < 0 else f"{count} record{'s' if count != 1 else ''}"
     messages.error(
         request,
-        f"“{title}” cannot be deleted: {count} record{'s' if count != 1 else ''} that must be kept "
+        f"“{title}” cannot be deleted: {records} that must be kept "
         "(learners' enrollments, progress, attempts …) point at it or its subpages. Unpublish it "
         "instead: learners keep their history.",
     )

@@ -133,7 +133,8 @@ def test_schemathesis_finds_no_failure(tmp_path, live_api, _no_throttling):
             "phases": {"stateful": {"max-steps": 10}},
             "auth": {"wfc": {"path": str(auth_file), "user": "alice", "peers": ["alice", "bob"]}},
             # No "max-time": under it the fuzzing and stateful phases keep drawing new cases until
-            # the time is spent (a fuzzing session, not a bounded run). One pass is ~20 s here.
+            # the time is spent (a fuzzing session, not a bounded run). One pass: about 20 s on a quiet
+            # 2-core machine.
         }
     )
     schema = schemathesis.openapi.from_url(f"{live_api}/api/v1/schema/", config=config)

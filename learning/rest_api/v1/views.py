@@ -308,7 +308,8 @@ def published_paths():
 
 
 def path_statuses(user, paths) -> list[selectors.PathStatus]:
-    """Each path with the user's step states (two queries for any number of paths); none when anonymous."""
+    """Each path with the user's step states (two queries for any number of paths, a third when a step's
+    course has other editions); none when anonymous."""
     if not user.is_authenticated:
         return [
             selectors.PathStatus(
@@ -321,7 +322,8 @@ def path_statuses(user, paths) -> list[selectors.PathStatus]:
         ]
     status_by_course = dict(Enrollment.objects.current().filter(user=user).values_list("course_id", "status"))
     joined = {each.path_id: each for each in PathEnrollment.objects.filter(user=user, path__in=[p.pk for p in paths])}
-    return [selectors.path_status(path, joined.get(path.pk), status_by_course) for path in paths]
+    links = selectors.EditionLinks()
+    return [selectors.path_status(path, joined.get(path.pk), status_by_course, links) for path in paths]
 
 
 class LearningPathListView(generics.GenericAPIView):
@@ -453,7 +455,10 @@ class RosterView(LearnerAPIView):
             200: RosterEntrySerializer,
             400: _error("`does_not_exist` (field `email`): no active account uses this email."),
             404: ROSTER_NOT_FOUND,
-            409: _error("`course_full`; `enrollment_closed` (the course is not published)."),
+            409: _error(
+                "`course_full`; `enrollment_closed` (the course is not published); `already_enrolled` "
+                "(the learner holds another edition of this course)."
+            ),
         },
     )
     def post(self, request, course_id: int):
