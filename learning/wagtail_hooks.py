@@ -77,8 +77,8 @@ def register_roster_viewset():
 # Learner records point at course and lesson pages with on_delete=PROTECT, so such a delete
 # can never go through. Without these hooks the admin would try and answer 500
 # (ProtectedError); with them the editor is told why and pointed to "Unpublish", which keeps
-# the history. Django's own deletion collector decides, so every PROTECT reference counts,
-# whichever app holds it.
+# the history. Every PROTECT or RESTRICT reference counts, whichever app holds it: direct ones
+# by EXISTS, the rest (through cascades) by Django's deletion collector.
 
 
 def _direct_protection(subtree) -> bool:
@@ -99,41 +99,35 @@ def _direct_protection(subtree) -> bool:
     return False
 
 
-def _protected_records(pages) -> int:
-    """How many rows protect `pages` and their subpages from deletion (0: deletable; -1: some,
-    not counted). A direct reference is found with EXISTS; Django's deletion collector, which
-    also follows cascades, decides the rest without loading learner history into memory."""
+def _has_protected_records(pages) -> bool:
+    """Whether rows that must be kept protect `pages` or their subpages from deletion. A direct
+    reference is found with EXISTS; otherwise Django's deletion collector, which also follows
+    cascades, decides (without learner history to load: nothing points at the pages directly)."""
     subtree = Page.objects.none()
     for page in pages:
         subtree |= Page.objects.descendant_of(page, inclusive=True)
     if _direct_protection(subtree):
-        return -1
-    collector = Collector(using=router.db_for_write(Page))
+        return True
     try:
-        collector.collect(subtree)
-    except ProtectedError as error:
-        return len(error.protected_objects)
-    except RestrictedError as error:
-        return len(error.restricted_objects)
-    return 0
+        Collector(using=router.db_for_write(Page)).collect(subtree)
+    except (ProtectedError, RestrictedError):
+        return True
+    return False
 
 
-def _refuse_delete(request, title: str, count: int):
-    records = "records" if count < 0 else f"{count} record{'s' if count != 1 else ''}"
+def _refuse_delete(request, title: str):
     messages.error(
         request,
-        f"“{title}” cannot be deleted: {records} that must be kept "
-        "(learners' enrollments, progress, attempts …) point at it or its subpages. Unpublish it "
-        "instead: learners keep their history.",
+        f"“{title}” cannot be deleted: records that must be kept (learners' enrollments, progress, "
+        "attempts …) point at it or its subpages. Unpublish it instead: learners keep their history.",
     )
 
 
 @hooks.register("before_delete_page")
 def refuse_deleting_pages_with_learner_history(request, page):
-    count = _protected_records([page])
-    if not count:
+    if not _has_protected_records([page]):
         return None
-    _refuse_delete(request, page.get_admin_display_title(), count)
+    _refuse_delete(request, page.get_admin_display_title())
     return redirect("wagtailadmin_pages:edit", page.pk)
 
 
@@ -141,11 +135,9 @@ def refuse_deleting_pages_with_learner_history(request, page):
 def refuse_bulk_deleting_pages_with_learner_history(request, action_type, objects, action_class_instance):
     if action_type != "delete" or not objects or not isinstance(objects[0], Page):
         return None
-    count = _protected_records(objects)
-    if not count:
+    if not _has_protected_records(objects):
         return None
-    titles = ", ".join(page.get_admin_display_title() for page in objects)
-    _refuse_delete(request, titles, count)
+    _refuse_delete(request, ", ".join(page.get_admin_display_title() for page in objects))
     return redirect(action_class_instance.next_url or "wagtailadmin_home")
 
 
