@@ -71,10 +71,9 @@ def _missing_prerequisites(user, course: CoursePage) -> list[str]:
         Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_id", flat=True)
     )
     # A prerequisite completed as such, or no completion at all, needs no walk through editions.
+    links = EditionLinks()  # read once, and only if a prerequisite needs the walk
     return [
-        p.title
-        for p in prerequisites
-        if p.pk not in completed and not (completed and course_edition_family(p) & completed)
+        p.title for p in prerequisites if p.pk not in completed and not (completed and links.family(p.pk) & completed)
     ]
 
 
