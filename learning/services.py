@@ -199,6 +199,28 @@ def waitlist_promote(*, course: CoursePage) -> list[Enrollment]:
 
 
 @transaction.atomic
+def waitlist_carry_to_current_edition(*, course: CoursePage) -> int:
+    """Move the learners waiting for earlier editions of `course` (the current edition) onto
+    its waitlist, keeping their place (the time they joined). Returns how many moved.
+
+    An archived edition takes no one from its waitlist any more, so without this they would
+    wait for good. No query for a course's first edition."""
+    if course.archived or not course.previous_edition_id:
+        return 0
+    others = course_edition_family(course) - {course.pk}
+    course = _lock_course(course.pk)
+    moved = 0
+    for entry in WaitlistEntry.objects.select_for_update().filter(course_id__in=others):
+        if WaitlistEntry.objects.filter(user_id=entry.user_id, course=course).exists():
+            entry.delete()  # already waiting for the current edition
+            continue
+        entry.course = course
+        entry.save(update_fields=["course"])
+        moved += 1
+    return moved
+
+
+@transaction.atomic
 def waitlist_promote_after_change(*, course: CoursePage) -> list[Enrollment]:
     """Give seats that opened without a drop (the course now has more) to the waitlist."""
     return waitlist_promote(course=_lock_course(course.pk))

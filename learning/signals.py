@@ -29,17 +29,20 @@ def _advance_learning_paths(sender, enrollment, **kwargs):
 @receiver(page_published, dispatch_uid="learning.waitlist_on_publish")
 def _promote_waitlist_when_seats_open(sender, instance, **kwargs):
     """A course published with more seats (a higher or no `capacity`) frees seats: the
-    waiting learners take them, first come first served, as when a learner drops."""
+    waiting learners take them, first come first served, as when a learner drops. A new
+    edition first takes over the waitlists of the editions it replaces."""
     from courses.models import CoursePage
     from learning.models import WaitlistEntry
-    from learning.services import waitlist_promote_after_change
+    from learning.services import waitlist_carry_to_current_edition, waitlist_promote_after_change
 
-    if not isinstance(instance, CoursePage) or not WaitlistEntry.objects.filter(course_id=instance.pk).exists():
+    if not isinstance(instance, CoursePage):
         return
     # Wagtail sends page_published after the page is saved and committed, and logs the publish
     # after the receivers: a failure here must not turn a publish that went live into an error
     # page without its log entry. The waitlist is promoted again at the next drop or publish.
     try:
-        waitlist_promote_after_change(course=instance)
+        waitlist_carry_to_current_edition(course=instance)
+        if WaitlistEntry.objects.filter(course_id=instance.pk).exists():
+            waitlist_promote_after_change(course=instance)
     except Exception:
         logger.exception("waitlist: promotion after publishing course %s failed", instance.pk)

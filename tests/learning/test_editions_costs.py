@@ -133,3 +133,42 @@ def test_a_failing_waitlist_promotion_does_not_break_the_publish(make_course, st
     assert PageLogEntry.objects.filter(page=course, action="wagtail.publish").count() == logged + 1
     assert "promotion after publishing course" in caplog.text
     assert WaitlistEntry.objects.filter(user=student).exists()  # still waiting: promoted at the next change
+
+
+def _full_course_with_a_waiting_student(make_course, student, capacity=1):
+    first = make_course(modules=1, lessons=1, capacity=capacity)
+    for _ in range(capacity):
+        services.enrollment_create(user=UserFactory(), course=first.course)
+    entry = services.waitlist_join(user=student, course=first.course)
+    return first, entry
+
+
+def _publish_as_next_edition(make_course, previous, **fields):
+    built = make_course(modules=1, lessons=1, **fields)
+    CoursePage.objects.filter(pk=built.course.pk).update(previous_edition=previous.course, edition=2)
+    publish(CoursePage.objects.get(pk=built.course.pk))
+    return built
+
+
+def test_a_new_edition_with_seats_enrolls_the_old_editions_waitlist(make_course, student):
+    first, _ = _full_course_with_a_waiting_student(make_course, student)
+    second = _publish_as_next_edition(make_course, first, capacity=5)
+
+    assert CoursePage.objects.get(pk=first.course.pk).archived
+    enrollment = Enrollment.objects.get(user=student, course=second.course)
+    assert enrollment.source == Enrollment.Source.WAITLIST
+    assert not WaitlistEntry.objects.filter(user=student).exists()
+
+
+def test_a_full_new_edition_keeps_the_old_editions_waiting_learners_in_their_place(make_course, student, other_student):
+    first, entry = _full_course_with_a_waiting_student(make_course, student)
+    later = services.waitlist_join(user=other_student, course=first.course)
+    second = _publish_as_next_edition(make_course, first, capacity=0)
+
+    waiting = list(WaitlistEntry.objects.filter(course=second.course))
+    assert [(each.user_id, each.created_at) for each in waiting] == [
+        (student.pk, entry.created_at),
+        (other_student.pk, later.created_at),
+    ]
+    assert not WaitlistEntry.objects.filter(course=first.course).exists()
+    assert not Enrollment.objects.filter(user=student).exists()
