@@ -23,11 +23,11 @@ from learning import services as learning_services
 from profiles.consent_models import LegalDocument
 from tests.builders import build_catalog, build_course, build_home_page, publish
 from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.helpers import PASSWORD
 from tests.factories import CompetencyFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # best-practice: one main landmark, unique landmark names, all content inside landmarks, heading
 # order, one h1: the structure issue 2 asks for, which the WCAG tags alone do not check.

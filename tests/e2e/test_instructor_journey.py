@@ -8,12 +8,13 @@ from playwright.sync_api import expect
 from accounts import roles
 from courses.models import LessonPage
 from tests.builders import build_catalog, build_course, build_home_page
+from tests.e2e.helpers import PASSWORD
 from tests.factories import UserFactory
 from tests.mfa.helpers import totp_code, totp_device_confirmed
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
+
 # Wagtail labels a required field "Title*" (the star is a separate span).
 TITLE_LABEL = re.compile(r"^Title\*?$")
 

@@ -12,19 +12,10 @@ from certificates.models import Certificate
 from learning import services as learning_services
 from tests.assessments.builders import build_quiz, choices, place, question
 from tests.builders import build_catalog, build_course, build_home_page
+from tests.e2e.helpers import log_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("celery_inline")]
-
-PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
-
-
-def _log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_test_id("user-name")).to_be_visible()
 
 
 def test_learner_passes_a_quiz_and_downloads_the_certificate(page, settings, tmp_path):
@@ -53,7 +44,7 @@ def test_learner_passes_a_quiz_and_downloads_the_certificate(page, settings, tmp
     lesson = place(built.lessons[0], quiz)
     learning_services.enrollment_create(user=learner, course=built.course)
 
-    _log_in(page, learner)
+    log_in(page, learner)
     page.goto(lesson.url)
     expect(page.get_by_test_id("mark-complete")).to_have_count(0)  # the quiz decides completion
     page.get_by_role("link", name="Go to the quiz").click()

@@ -9,12 +9,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts import roles
+from tests.e2e.helpers import PASSWORD
 from tests.factories import UserFactory
 from tests.mfa.helpers import totp_code_unused
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct-horse-battery-staple"  # UserFactory's
 
 
 def _code_from_secret(secret: str) -> str:

@@ -18,12 +18,12 @@ from accounts import roles
 from learning import services as learning_services
 from learning.models import LessonProgress
 from tests.builders import build_catalog, build_course, build_home_page, publish
+from tests.e2e.helpers import log_in
 from tests.e2e.video_helpers import make_webm
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
 VIDEO_SECONDS = 20
 BEACON_PATH = "/api/v1/progress/video/"
 VIDEO = "document.querySelector('.lesson__body video[data-lesson-video]')"
@@ -45,14 +45,6 @@ STOP_AT_JS = f"""async (seconds) => {{
 @pytest.fixture(scope="module")
 def webm_bytes(browser):
     return make_webm(browser, seconds=VIDEO_SECONDS)
-
-
-def _log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_test_id("user-name")).to_be_visible()
 
 
 def _video_lesson(webm):
@@ -113,7 +105,7 @@ def test_lesson_video_resumes_and_completes_at_ninety_percent(page, settings, tm
     course, lesson, document = _video_lesson(webm_bytes)
     learning_services.enrollment_create(user=learner, course=course)
 
-    _log_in(page, learner)
+    log_in(page, learner)
     with page.expect_response(lambda r: r.url.endswith(document.url)) as first_media_response:
         page.goto(lesson.url)
     # The protected file, in byte ranges: the player's first request (bytes=0-) gets a 206.
