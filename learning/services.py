@@ -209,15 +209,17 @@ def waitlist_carry_to_current_edition(*, course: CoursePage) -> int:
         return 0
     others = course_edition_family(course) - {course.pk}
     course = _lock_course(course.pk)
-    moved = 0
-    for entry in WaitlistEntry.objects.select_for_update().filter(course_id__in=others):
-        if WaitlistEntry.objects.filter(user_id=entry.user_id, course=course).exists():
-            entry.delete()  # already waiting for the current edition
-            continue
-        entry.course = course
-        entry.save(update_fields=["course"])
-        moved += 1
-    return moved
+    # One entry per learner and course: someone already waiting here (or twice, in two earlier
+    # editions) keeps their earliest place and the other entries go.
+    seen = set(WaitlistEntry.objects.filter(course=course).values_list("user_id", flat=True))
+    move, drop = [], []
+    for pk, user_id in (
+        WaitlistEntry.objects.select_for_update().filter(course_id__in=others).values_list("pk", "user_id")
+    ):
+        (drop if user_id in seen else move).append(pk)
+        seen.add(user_id)
+    WaitlistEntry.objects.filter(pk__in=drop).delete()
+    return WaitlistEntry.objects.filter(pk__in=move).update(course=course)
 
 
 @transaction.atomic

@@ -172,3 +172,20 @@ def test_a_full_new_edition_keeps_the_old_editions_waiting_learners_in_their_pla
     ]
     assert not WaitlistEntry.objects.filter(course=first.course).exists()
     assert not Enrollment.objects.filter(user=student).exists()
+
+
+def test_a_learner_waiting_in_two_earlier_editions_keeps_the_earliest_place(make_course, student, other_student):
+    first, entry = _full_course_with_a_waiting_student(make_course, student)
+    second = make_course(modules=1, lessons=1, capacity=0)
+    later = WaitlistEntry.objects.create(user=student, course=second.course)  # e.g. joined before the links
+    rival = WaitlistEntry.objects.create(user=other_student, course=second.course)
+    CoursePage.objects.filter(pk=second.course.pk).update(previous_edition=first.course, edition=2)
+    CoursePage.objects.filter(pk=first.course.pk).update(archived=True)
+    third = make_course(modules=1, lessons=1, capacity=0)
+    CoursePage.objects.filter(pk=third.course.pk).update(previous_edition=second.course, edition=3)
+
+    publish(CoursePage.objects.get(pk=third.course.pk))
+
+    waiting = list(WaitlistEntry.objects.filter(course=third.course))
+    assert [(each.pk, each.user_id) for each in waiting] == [(entry.pk, student.pk), (rival.pk, other_student.pk)]
+    assert not WaitlistEntry.objects.filter(pk=later.pk).exists()
